@@ -1,0 +1,13 @@
+//! Kafka plumbing the sidecar and the platform share: client settings (bootstrap plus
+//! pass-through options such as TLS and SASL), creating Faultline's topics, and producing
+//! protocol messages with a record timestamp.
+
+mod consume;
+mod publish;
+mod settings;
+mod topics;
+
+pub use consume::{assigned_consumer, high_watermarks, AssignError};
+pub use publish::{now_ms, PublishError, Publisher};
+pub use settings::{ClientSettings, SettingsError};
+pub use topics::{broker_count, ensure_topics, wait_for_topics, TopicError};

@@ -1,0 +1,52 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::events::Event;
+
+/// One event on the bus: numbered in publish order and stamped with the platform's clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct BusEvent {
+    pub seq: u64,
+    #[serde(rename = "atMs")]
+    pub at_ms: i64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// The one typed event bus: the UI, the WebSocket server, the coordinator and (later) the
+/// stopwatch and recorder all read the same stream. Slow readers lose the oldest events
+/// and are told how many, rather than slowing the platform down.
+#[derive(Clone)]
+pub struct Bus {
+    sender: broadcast::Sender<Arc<BusEvent>>,
+    seq: Arc<AtomicU64>,
+}
+
+const CAPACITY: usize = 8192;
+
+impl Default for Bus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Bus {
+    pub fn new() -> Self {
+        let (sender, _) = broadcast::channel(CAPACITY);
+        Self { sender, seq: Arc::new(AtomicU64::new(0)) }
+    }
+
+    pub fn publish(&self, event: Event) {
+        let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let event = Arc::new(BusEvent { seq, at_ms: faultline_kafka::now_ms(), event });
+        // No subscribers is fine: nobody is watching yet.
+        let _ = self.sender.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BusEvent>> {
+        self.sender.subscribe()
+    }
+}

@@ -1,0 +1,71 @@
+//! Environments: where the Kafka cluster and the demo workloads come from. One trait,
+//! one module per kind. An environment starts (announcing each step on the bus), stops,
+//! and reports its brokers.
+
+mod external;
+mod progress;
+pub mod rehearsal;
+
+pub use external::ExternalEnvironment;
+pub use progress::Progress;
+pub use rehearsal::{RehearsalConfig, RehearsalEnvironment};
+
+use async_trait::async_trait;
+use faultline_kafka::ClientSettings;
+use serde::Serialize;
+
+use crate::Bus;
+
+#[async_trait]
+pub trait Environment: Send + Sync {
+    /// `rehearsal`, `local`, `docker` or `external`.
+    fn kind(&self) -> &'static str;
+    /// Brings the environment up and returns how to reach its cluster.
+    async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError>;
+    /// Stops exactly what `start` started.
+    async fn stop(&self);
+    async fn status(&self) -> EnvironmentStatus;
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{step}: {reason}")]
+pub struct EnvironmentError {
+    pub step: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lifecycle {
+    Stopped,
+    Starting,
+    Running,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentStatus {
+    pub kind: String,
+    pub state: Lifecycle,
+    pub bootstrap_servers: String,
+    pub brokers: Vec<BrokerStatus>,
+    /// Why the environment failed, when it did.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokerState {
+    Up,
+    Down,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokerStatus {
+    pub id: i32,
+    pub host: String,
+    pub port: u16,
+    pub state: BrokerState,
+}

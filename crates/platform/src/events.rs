@@ -1,0 +1,106 @@
+//! Everything the platform tells the outside world, as one typed enum. Serialised with a
+//! `type` tag; docs/protocol.md lists each with an example.
+
+use faultline_protocol::vocabulary::{Condition, Confidence, QueueSign, Situation};
+use faultline_protocol::{Command, ReportAbout, RequestType, ResponseAct, SidecarType, Urgency};
+use serde::Serialize;
+
+use crate::state::registry::SidecarStatus;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Event {
+    /// A sidecar was found, or its liveness changed.
+    #[serde(rename_all = "camelCase")]
+    SidecarStatus {
+        sidecar_id: String,
+        status: SidecarStatus,
+        previous: Option<SidecarStatus>,
+        last_seen_ms: i64,
+        sidecar_type: Option<SidecarType>,
+    },
+    /// The registration topic has been read to its end after a start.
+    #[serde(rename_all = "camelCase")]
+    DiscoveryReplayed { sidecars: usize, records: u64, elapsed_ms: u64 },
+    /// A metric snapshot arrived (about once a second per sidecar).
+    #[serde(rename_all = "camelCase")]
+    Signal {
+        sidecar_id: String,
+        ts: i64,
+        buffer_fill: f64,
+        target_rate: u32,
+        send_rate: f64,
+        request_latency_ms: f64,
+        tx_errors: u64,
+        retries: u64,
+        queue_full_errors: u64,
+    },
+    /// A queue changed what it is doing (e.g. ENQUEUE → OVERFLOW).
+    #[serde(rename_all = "camelCase")]
+    Sign { sidecar_id: String, subject: String, sign: QueueSign, value: f64 },
+    /// A detector changed its judgement of a subject.
+    #[serde(rename_all = "camelCase")]
+    Condition {
+        sidecar_id: String,
+        detector: String,
+        condition: Condition,
+        confidence: Confidence,
+        situation: Situation,
+        previous: Condition,
+        sentence: String,
+    },
+    /// A sidecar's REPORT or REQUEST arrived.
+    #[serde(rename_all = "camelCase")]
+    SpeechAct {
+        sidecar_id: String,
+        act: SpeechActKind,
+        text: String,
+        request_id: Option<String>,
+        request: Option<RequestType>,
+        urgency: Option<Urgency>,
+        about: Option<ReportAbout>,
+        in_reply_to: Option<String>,
+    },
+    /// The platform answered a sidecar (sent to `faultline.responses`).
+    #[serde(rename_all = "camelCase")]
+    Response {
+        target: String,
+        act: ResponseAct,
+        response_id: String,
+        in_reply_to: Option<String>,
+        text: String,
+        command: Option<Command>,
+    },
+    /// A self-healing episode finished.
+    #[serde(rename_all = "camelCase")]
+    Episode { sidecar_id: String, request_id: String, outcome: EpisodeOutcome, elapsed_ms: u64, sentence: String },
+    /// A record was refused by the decoder (counted in `/api/health`).
+    #[serde(rename_all = "camelCase")]
+    Rejected { topic: String, reason: String, detail: String },
+    /// An environment step started, finished or failed.
+    #[serde(rename_all = "camelCase")]
+    Environment { kind: String, step: String, status: StepStatus, detail: String, elapsed_ms: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SpeechActKind {
+    Report,
+    Request,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EpisodeOutcome {
+    Healed,
+    NotHealed,
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    Started,
+    Done,
+    Failed,
+}

@@ -1,0 +1,75 @@
+use std::time::Duration;
+
+use faultline_kafka::{wait_for_topics, ClientSettings, Publisher};
+use faultline_protocol::SidecarId;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::coordinator::{self, Responder};
+use crate::state::SharedState;
+use crate::{discovery, responses_audit, signals, speech_acts, Bus, Context};
+
+#[derive(Debug, Clone)]
+pub struct PlatformConfig {
+    pub kafka: ClientSettings,
+    /// The id the platform signs its responses with.
+    pub platform_id: SidecarId,
+}
+
+impl PlatformConfig {
+    pub fn new(kafka: ClientSettings) -> Self {
+        Self { kafka, platform_id: SidecarId::parse("platform").expect("a valid literal id") }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error("cannot create the platform's Kafka producer for {bootstrap}: {source}")]
+    Producer { bootstrap: String, source: rdkafka::error::KafkaError },
+}
+
+/// The running platform: its consumers, sweeper and coordinator. Starting never waits for
+/// the cluster; each part retries until Kafka answers, so start order does not matter.
+pub struct Platform {
+    cancel: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Platform {
+    pub fn start(config: PlatformConfig, bus: Bus, state: SharedState) -> Result<Self, PlatformError> {
+        let publisher = Publisher::new(&config.kafka).map_err(|source| PlatformError::Producer {
+            bootstrap: config.kafka.bootstrap.clone(),
+            source,
+        })?;
+        let cancel = CancellationToken::new();
+        let ctx = Context { bus: bus.clone(), state, kafka: config.kafka.clone(), cancel: cancel.clone() };
+        let responder = Responder::new(publisher, bus, config.platform_id);
+        tracing::info!(bootstrap = %config.kafka.bootstrap, "platform starting");
+        let tasks = vec![
+            tokio::spawn(create_topics(ctx.clone())),
+            tokio::spawn(discovery::run(ctx.clone())),
+            tokio::spawn(signals::run(ctx.clone())),
+            tokio::spawn(speech_acts::run(ctx.clone())),
+            tokio::spawn(responses_audit::run(ctx.clone())),
+            tokio::spawn(coordinator::run(ctx, responder)),
+        ];
+        Ok(Self { cancel, tasks })
+    }
+
+    /// Stops every task; consumers are closed before this returns.
+    pub async fn shutdown(self) {
+        self.cancel.cancel();
+        for task in self.tasks {
+            if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+                tracing::warn!("a platform task did not stop within 5 s");
+            }
+        }
+    }
+}
+
+async fn create_topics(ctx: Context) {
+    tokio::select! {
+        _ = ctx.cancel.cancelled() => {}
+        _ = wait_for_topics(&ctx.kafka) => {}
+    }
+}

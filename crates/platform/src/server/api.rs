@@ -1,0 +1,91 @@
+use axum::extract::State;
+use axum::Json;
+use faultline_protocol::vocabulary::{Condition, Confidence};
+use faultline_protocol::SidecarType;
+use serde::Serialize;
+
+use super::AppState;
+use crate::environments::EnvironmentStatus;
+use crate::state::registry::SidecarStatus;
+use crate::state::rejections::Rejections;
+use crate::state::DiscoveryProgress;
+
+/// One row of `GET /api/sidecars`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SidecarView {
+    pub sidecar_id: String,
+    #[serde(rename = "type")]
+    pub sidecar_type: Option<SidecarType>,
+    pub status: SidecarStatus,
+    pub last_seen_ms: i64,
+    pub jmx_endpoint: Option<String>,
+    pub workload: Option<String>,
+    pub host: Option<String>,
+    pub version: Option<String>,
+    pub heartbeat_interval_ms: Option<u64>,
+    pub condition: Option<Condition>,
+    pub confidence: Option<Confidence>,
+    pub sentence: Option<String>,
+    pub buffer_fill: Option<f64>,
+    pub target_rate: Option<u32>,
+}
+
+pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
+    let registry = app.state.registry.read().map(|r| {
+        r.entries().map(|(id, entry)| (id.clone(), entry.clone())).collect::<Vec<_>>()
+    });
+    let observations = app.state.observations.read();
+    let rows = registry
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, entry)| {
+            let observed = observations.as_ref().ok().and_then(|o| o.get(&id).cloned());
+            let registration = entry.registration;
+            SidecarView {
+                sidecar_id: id.to_string(),
+                sidecar_type: registration.as_ref().map(|r| r.sidecar_type),
+                status: entry.status,
+                last_seen_ms: entry.last_seen_ms,
+                jmx_endpoint: registration.as_ref().and_then(|r| r.jmx_endpoint.clone()),
+                workload: registration.as_ref().map(|r| r.workload.clone()),
+                host: registration.as_ref().map(|r| r.host.clone()),
+                version: registration.as_ref().map(|r| r.version.clone()),
+                heartbeat_interval_ms: registration.as_ref().map(|r| r.heartbeat_interval_ms),
+                condition: observed.as_ref().map(|o| o.condition),
+                confidence: observed.as_ref().map(|o| o.confidence),
+                sentence: observed.as_ref().and_then(|o| o.sentence.clone()),
+                buffer_fill: observed.as_ref().map(|o| o.buffer_fill),
+                target_rate: observed.as_ref().map(|o| o.target_rate),
+            }
+        })
+        .collect();
+    Json(rows)
+}
+
+pub async fn environment(State(app): State<AppState>) -> Json<EnvironmentStatus> {
+    Json(app.environment.status().await)
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    pub status: &'static str,
+    pub uptime_ms: u64,
+    pub environment: String,
+    pub sidecars: usize,
+    pub discovery: DiscoveryProgress,
+    pub rejected: Rejections,
+}
+
+pub async fn health(State(app): State<AppState>) -> Json<Health> {
+    let discovery = app.state.discovery.read().map(|d| d.clone()).unwrap_or_default();
+    Json(Health {
+        status: if discovery.replayed { "ok" } else { "starting" },
+        uptime_ms: app.started.elapsed().as_millis() as u64,
+        environment: app.environment.kind().to_owned(),
+        sidecars: app.state.registry.read().map(|r| r.len()).unwrap_or_default(),
+        discovery,
+        rejected: app.state.rejections.read().map(|r| r.clone()).unwrap_or_default(),
+    })
+}

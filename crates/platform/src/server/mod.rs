@@ -1,0 +1,63 @@
+//! The headless server: a JSON API, a WebSocket streaming every bus event, and the UI.
+//! It binds loopback by default; a port already in use is a clear error, not a panic.
+
+mod api;
+mod ui;
+mod ws;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::environments::Environment;
+use crate::state::SharedState;
+use crate::Bus;
+
+/// What the handlers can see.
+#[derive(Clone)]
+pub struct AppState {
+    pub bus: Bus,
+    pub state: SharedState,
+    pub environment: Arc<dyn Environment>,
+    pub started: Instant,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on {addr}: the port is already in use (is another Faultline running? choose another with --listen)")]
+    PortInUse { addr: SocketAddr },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(addr).await.map_err(|source| match source.kind() {
+        std::io::ErrorKind::AddrInUse => ServerError::PortInUse { addr },
+        _ => ServerError::Bind { addr, source },
+    })
+}
+
+pub fn router(app: AppState) -> Router {
+    Router::new()
+        .route("/api/sidecars", get(api::sidecars))
+        .route("/api/environment", get(api::environment))
+        .route("/api/health", get(api::health))
+        .route("/ws", get(ws::upgrade))
+        .fallback(ui::serve)
+        .with_state(app)
+}
+
+pub async fn serve(
+    listener: TcpListener,
+    app: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
+}

@@ -1,0 +1,127 @@
+//! Signals: reads live snapshots (from the latest offset), keeps each sidecar's numbers,
+//! runs its detectors and announces signs and condition changes.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use faultline_protocol::vocabulary::{Condition, Confidence, QueueSign, Situation};
+use faultline_protocol::{decode_signal, topics, SidecarId, SignalSnapshot};
+use rdkafka::message::Message;
+use rdkafka::Offset;
+
+use crate::detectors::{buffer_sign, severity, standard_set, Detector, Finding};
+use crate::events::Event;
+use crate::ingest::{consumer_for, read_records, reject};
+use crate::Context;
+
+const TOPIC: &str = topics::SIGNALS.name;
+/// A hostile producer could invent ids without end; past this many, new ones are refused.
+const MAX_TRACKED_SIDECARS: usize = 10_000;
+
+/// Per-sidecar memory between snapshots.
+struct Tracked {
+    detectors: Vec<Box<dyn Detector>>,
+    fill: Option<f64>,
+    sign: Option<QueueSign>,
+    condition: Condition,
+}
+
+pub async fn run(ctx: Context) {
+    let Some(consumer) = consumer_for(&ctx, TOPIC, Offset::End).await else { return };
+    let mut tracked: HashMap<SidecarId, Tracked> = HashMap::new();
+    read_records(
+        &consumer,
+        &ctx.cancel,
+        Duration::from_secs(60),
+        |record| {
+            let Some(payload) = record.payload() else { return };
+            match decode_signal(record.key(), payload) {
+                Ok(snapshot) => {
+                    if tracked.len() >= MAX_TRACKED_SIDECARS && !tracked.contains_key(&snapshot.source) {
+                        tracing::warn!(id = %snapshot.source, "too many sidecars tracked; signal ignored");
+                        return;
+                    }
+                    let entry = tracked.entry(snapshot.source.clone()).or_insert_with(|| Tracked {
+                        detectors: standard_set(),
+                        fill: None,
+                        sign: None,
+                        condition: Condition::Stable,
+                    });
+                    observe(&ctx, entry, &snapshot);
+                }
+                Err(error) => reject(&ctx, TOPIC, &error),
+            }
+        },
+        || {},
+    )
+    .await;
+}
+
+fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
+    let Some(producer) = &snapshot.producer else { return };
+    let id = snapshot.source.to_string();
+    let fill = producer.buffer_fill();
+    ctx.bus.publish(Event::Signal {
+        sidecar_id: id.clone(),
+        ts: snapshot.ts,
+        buffer_fill: fill,
+        target_rate: producer.target_rate,
+        send_rate: producer.send_rate,
+        request_latency_ms: producer.request_latency_ms,
+        tx_errors: producer.tx_errors,
+        retries: producer.retries,
+        queue_full_errors: producer.queue_full_errors,
+    });
+    let sign = buffer_sign(fill, tracked.fill);
+    tracked.fill = Some(fill);
+    if tracked.sign != Some(sign) {
+        tracked.sign = Some(sign);
+        ctx.bus.publish(Event::Sign { sidecar_id: id.clone(), subject: "buffer".into(), sign, value: fill });
+    }
+    let worst = tracked
+        .detectors
+        .iter_mut()
+        .filter_map(|d| d.check(snapshot))
+        .max_by_key(|f| (severity(f.condition), f.confidence));
+    let (condition, confidence, situation, sentence) = match &worst {
+        Some(Finding { condition, confidence, situation, sentence, .. }) => {
+            (*condition, *confidence, *situation, Some(sentence.clone()))
+        }
+        None => (Condition::Stable, Confidence::Measured, Situation::Normal, None),
+    };
+    let previous_confidence = ctx
+        .state
+        .observations
+        .read()
+        .ok()
+        .and_then(|o| o.get(&snapshot.source).map(|o| o.confidence));
+    if let Ok(mut observations) = ctx.state.observations.write() {
+        let observation = observations.entry(&snapshot.source);
+        observation.condition = condition;
+        observation.confidence = confidence;
+        observation.situation = situation;
+        observation.sentence = sentence.clone();
+        observation.buffer_fill = fill;
+        observation.target_rate = producer.target_rate;
+        observation.send_rate = producer.send_rate;
+        observation.request_latency_ms = producer.request_latency_ms;
+        observation.updated_ms = snapshot.ts;
+    }
+    let previous = tracked.condition;
+    if condition != previous || (condition != Condition::Stable && previous_confidence != Some(confidence)) {
+        tracked.condition = condition;
+        let sentence = sentence.unwrap_or_else(|| {
+            format!("{id}'s send buffer is {:.0}% full; it is STABLE again.", fill * 100.0)
+        });
+        tracing::info!(%id, ?condition, ?confidence, %sentence, "condition");
+        ctx.bus.publish(Event::Condition {
+            sidecar_id: id,
+            detector: worst.map(|f| f.detector).unwrap_or("producer-buffer").to_owned(),
+            condition,
+            confidence,
+            situation,
+            previous,
+            sentence,
+        });
+    }
+}

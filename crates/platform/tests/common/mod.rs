@@ -1,0 +1,133 @@
+//! Shared helpers for the rehearsal end-to-end tests: an embedded cluster, in-process
+//! sidecars, the platform with its server on an ephemeral port, HTTP and WebSocket clients.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use faultline_kafka::ClientSettings;
+use faultline_platform::environments::rehearsal::{DemoWorkload, DemoWorkloadConfig};
+use faultline_platform::environments::{Environment, RehearsalConfig, RehearsalEnvironment};
+use faultline_platform::{Bus, Headless};
+use faultline_protocol::SidecarId;
+use futures_util::StreamExt;
+pub use faultline_platform::environments::Environment as _;
+use serde_json::Value;
+
+pub fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,faultline_platform=info,faultline_sidecar=info,librdkafka=off,rdkafka=off".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+pub fn id(raw: &str) -> SidecarId {
+    SidecarId::parse(raw).expect("test ids are valid")
+}
+
+/// A rehearsal environment with the given demo producers, started.
+pub async fn rehearsal(producers: &[&str], heartbeat: Duration) -> (Arc<RehearsalEnvironment>, ClientSettings) {
+    let config = RehearsalConfig {
+        producers: producers.iter().map(|p| id(p)).collect(),
+        heartbeat_interval: heartbeat,
+        ..RehearsalConfig::default()
+    };
+    let environment = Arc::new(RehearsalEnvironment::new(config));
+    let kafka = environment.start(&Bus::new()).await.expect("rehearsal starts");
+    (environment, kafka)
+}
+
+pub fn spawn_sidecar(kafka: &ClientSettings, name: &str, heartbeat: Duration) -> DemoWorkload {
+    let mut config = DemoWorkloadConfig::new(id(name));
+    config.heartbeat_interval = heartbeat;
+    DemoWorkload::spawn(kafka, config).expect("demo workload starts")
+}
+
+pub async fn start_platform(environment: Arc<RehearsalEnvironment>) -> Headless {
+    Headless::start("127.0.0.1:0".parse().unwrap(), environment).await.expect("server starts")
+}
+
+pub async fn get_json(headless: &Headless, path: &str) -> Value {
+    let url = format!("http://{}{}", headless.addr, path);
+    reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}")).json().await.expect("JSON body")
+}
+
+/// The sidecars as `GET /api/sidecars` lists them: id → status.
+pub async fn statuses(headless: &Headless) -> Vec<(String, String)> {
+    let rows = get_json(headless, "/api/sidecars").await;
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| (r["sidecarId"].as_str().unwrap().to_owned(), r["status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// Polls `check` until it returns Some or `deadline` passes.
+pub async fn eventually<T, F: Future<Output = Option<T>>>(deadline: Duration, mut check: impl FnMut() -> F) -> Option<T> {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if start.elapsed() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Every JSON event the server streams on `/ws`, collected in the background.
+pub struct EventLog {
+    events: Arc<std::sync::Mutex<Vec<Value>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EventLog {
+    pub async fn connect(headless: &Headless) -> Self {
+        let url = format!("ws://{}/ws", headless.addr);
+        let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.expect("websocket connects");
+        let events: Arc<std::sync::Mutex<Vec<Value>>> = Arc::default();
+        let sink = events.clone();
+        let task = tokio::spawn(async move {
+            while let Some(Ok(message)) = socket.next().await {
+                if let Ok(text) = message.to_text() {
+                    if let Ok(value) = serde_json::from_str::<Value>(text) {
+                        sink.lock().unwrap().push(value);
+                    }
+                }
+            }
+        });
+        Self { events, task }
+    }
+
+    pub fn snapshot(&self) -> Vec<Value> {
+        self.events.lock().unwrap().clone()
+    }
+}
+
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Waits until `topic` holds at least `count` records in all, proving a sidecar wrote
+/// before anything read.
+pub async fn wait_for_records(kafka: &ClientSettings, topic: &str, count: i64) {
+    let consumer = faultline_kafka::assigned_consumer(kafka, topic, rdkafka::Offset::Beginning)
+        .await
+        .expect("topic exists");
+    let found = eventually(Duration::from_secs(20), || {
+        let consumer = consumer.clone();
+        async move {
+            let marks = faultline_kafka::high_watermarks(&consumer, topic).await.ok()?;
+            (marks.iter().map(|(_, high)| high).sum::<i64>() >= count).then_some(())
+        }
+    })
+    .await;
+    assert!(found.is_some(), "{topic} never held {count} records");
+}

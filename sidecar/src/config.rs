@@ -1,0 +1,46 @@
+use std::time::Duration;
+
+use faultline_kafka::ClientSettings;
+use faultline_protocol::{SidecarId, SidecarType};
+
+/// Everything a sidecar needs to know about itself.
+#[derive(Debug, Clone)]
+pub struct SidecarConfig {
+    pub id: SidecarId,
+    pub kafka: ClientSettings,
+    pub sidecar_type: SidecarType,
+    /// Free text naming the watched application.
+    pub workload: String,
+    pub jmx_endpoint: Option<String>,
+    pub host: String,
+    pub heartbeat_interval: Duration,
+    pub signal_interval: Duration,
+    /// Consecutive overflowing samples before the sidecar asks the platform to throttle.
+    /// Three, so the platform has already judged the producer DEGRADED (two samples)
+    /// when the REQUEST arrives.
+    pub overflow_samples_before_request: u32,
+}
+
+impl SidecarConfig {
+    pub fn new(id: SidecarId, kafka: ClientSettings) -> Self {
+        Self {
+            id,
+            kafka,
+            sidecar_type: SidecarType::Producer,
+            workload: "demo producer".to_owned(),
+            jmx_endpoint: None,
+            host: local_hostname(),
+            heartbeat_interval: Duration::from_secs(2),
+            signal_interval: Duration::from_secs(1),
+            overflow_samples_before_request: 3,
+        }
+    }
+}
+
+fn local_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}

@@ -1,0 +1,84 @@
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use faultline_protocol::{BrokerLink, ProducerMetrics};
+use rdkafka::Statistics;
+use tokio::sync::watch;
+
+use crate::workload::WorkloadState;
+use crate::{Probe, ProbeError};
+
+/// Reads the statistics librdkafka emits for the producer it watches: queue fill
+/// (msg_cnt/msg_max, msg_size/msg_size_max), per-broker state and round trip, transmit
+/// errors and retries.
+pub struct LibrdkafkaProbe {
+    stats: watch::Receiver<Option<Arc<Statistics>>>,
+    workload: Arc<WorkloadState>,
+    last_delivered: u64,
+    last_sample: Instant,
+}
+
+impl LibrdkafkaProbe {
+    pub fn new(stats: watch::Receiver<Option<Arc<Statistics>>>, workload: Arc<WorkloadState>) -> Self {
+        let last_delivered = workload.delivered.load(Ordering::Relaxed);
+        Self { stats, workload, last_delivered, last_sample: Instant::now() }
+    }
+
+    fn send_rate(&mut self) -> f64 {
+        let delivered = self.workload.delivered.load(Ordering::Relaxed);
+        let elapsed = self.last_sample.elapsed().as_secs_f64();
+        let rate = if elapsed > 0.0 {
+            delivered.saturating_sub(self.last_delivered) as f64 / elapsed
+        } else {
+            0.0
+        };
+        self.last_delivered = delivered;
+        self.last_sample = Instant::now();
+        rate
+    }
+}
+
+impl Probe for LibrdkafkaProbe {
+    fn name(&self) -> &'static str {
+        "librdkafka"
+    }
+
+    fn sample(&mut self) -> Result<Option<ProducerMetrics>, ProbeError> {
+        let Some(stats) = self.stats.borrow().clone() else {
+            return Ok(None);
+        };
+        // Bootstrap pseudo-brokers (node id -1) carry no produce traffic.
+        let brokers: Vec<_> = stats.brokers.values().filter(|b| b.nodeid >= 0).collect();
+        let rtts: Vec<f64> = brokers
+            .iter()
+            .filter_map(|b| b.rtt.as_ref())
+            .filter(|w| w.cnt > 0)
+            .map(|w| w.avg as f64 / 1000.0)
+            .collect();
+        let request_latency_ms =
+            if rtts.is_empty() { 0.0 } else { rtts.iter().sum::<f64>() / rtts.len() as f64 };
+        let mut links: Vec<BrokerLink> = brokers
+            .iter()
+            .map(|b| BrokerLink {
+                name: b.nodename.clone(),
+                state: b.state.clone(),
+                rtt_ms: b.rtt.as_ref().map(|w| w.avg as f64 / 1000.0).unwrap_or_default(),
+            })
+            .collect();
+        links.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Some(ProducerMetrics {
+            queue_messages: stats.msg_cnt,
+            queue_messages_max: stats.msg_max,
+            queue_bytes: stats.msg_size,
+            queue_bytes_max: stats.msg_size_max,
+            target_rate: self.workload.rate.load(Ordering::Relaxed),
+            send_rate: self.send_rate(),
+            request_latency_ms,
+            tx_errors: brokers.iter().map(|b| b.txerrs).sum(),
+            retries: brokers.iter().map(|b| b.txretries).sum(),
+            queue_full_errors: self.workload.queue_full.load(Ordering::Relaxed),
+            brokers: links,
+        }))
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per probe kind.
+
+mod librdkafka;
+
+pub use librdkafka::LibrdkafkaProbe;
