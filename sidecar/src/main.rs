@@ -43,6 +43,9 @@ struct Args {
     /// Free-text label for the watched workload.
     #[arg(long, default_value = "demo producer")]
     workload: String,
+    /// Host name to register with (default: this machine's).
+    #[arg(long)]
+    host: Option<String>,
 }
 
 #[tokio::main]
@@ -66,6 +69,9 @@ async fn main() -> anyhow::Result<()> {
     let probe = LibrdkafkaProbe::new(producer.statistics(), producer.state());
     let mut config = SidecarConfig::new(id, kafka);
     config.workload = args.workload;
+    if let Some(host) = args.host {
+        config.host = host;
+    }
     config.heartbeat_interval = Duration::from_millis(args.heartbeat_ms);
     config.signal_interval = Duration::from_millis(args.signal_ms);
     let sidecar = faultline_sidecar::spawn(config, Box::new(probe), producer.control());

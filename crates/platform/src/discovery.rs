@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use faultline_kafka::{high_watermarks, now_ms};
-use faultline_protocol::{decode_registration, topics, SidecarRecord};
+use faultline_protocol::{decode_registration, topics, Registration, SidecarRecord};
 use rdkafka::message::Message;
 use rdkafka::Offset;
 
@@ -101,15 +101,15 @@ impl Replay {
             .map(|(id, entry)| {
                 let transition =
                     Transition { id: id.clone(), previous: None, status: entry.status, last_seen_ms: entry.last_seen_ms };
-                (transition, entry.registration.as_ref().map(|r| r.sidecar_type))
+                (transition, entry.registration.clone())
             })
             .collect();
         let sidecars = found.len();
         if let Ok(mut registry) = ctx.state.registry.write() {
             *registry = staged;
         }
-        for (transition, sidecar_type) in found {
-            announce(ctx, transition, sidecar_type);
+        for (transition, registration) in found {
+            announce(ctx, transition, registration.as_ref());
         }
         if let Ok(mut progress) = ctx.state.discovery.write() {
             progress.replayed = true;
@@ -131,40 +131,46 @@ fn apply_to(registry: &mut Registry, record: SidecarRecord, ts: i64) -> Option<T
 
 fn apply(ctx: &Context, record: SidecarRecord, ts: i64) {
     let Ok(mut registry) = ctx.state.registry.write() else { return };
-    let transition = apply_to(&mut registry, record, ts);
-    let sidecar_type = transition
-        .as_ref()
-        .and_then(|t| registry.get(&t.id))
-        .and_then(|e| e.registration.as_ref())
-        .map(|r| r.sidecar_type);
+    let Some(transition) = apply_to(&mut registry, record, ts) else { return };
+    let registration = registry.get(&transition.id).and_then(|e| e.registration.clone());
     drop(registry);
-    if let Some(transition) = transition {
-        announce(ctx, transition, sidecar_type);
-    }
+    announce(ctx, transition, registration.as_ref());
 }
 
 async fn sweep_loop(ctx: Context) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     loop {
         tick.tick().await;
-        let transitions = match ctx.state.registry.write() {
-            Ok(mut registry) => registry.sweep(now_ms()),
+        let swept: Vec<_> = match ctx.state.registry.write() {
+            Ok(mut registry) => {
+                let transitions = registry.sweep(now_ms());
+                transitions
+                    .into_iter()
+                    .map(|t| {
+                        let registration = registry.get(&t.id).and_then(|e| e.registration.clone());
+                        (t, registration)
+                    })
+                    .collect()
+            }
             Err(_) => return,
         };
-        for transition in transitions {
-            announce(&ctx, transition, None);
+        for (transition, registration) in swept {
+            announce(&ctx, transition, registration.as_ref());
         }
     }
 }
 
-fn announce(ctx: &Context, t: Transition, sidecar_type: Option<faultline_protocol::SidecarType>) {
+fn announce(ctx: &Context, t: Transition, registration: Option<&Registration>) {
     tracing::info!(id = %t.id, status = ?t.status, previous = ?t.previous, "sidecar status");
     ctx.bus.publish(Event::SidecarStatus {
         sidecar_id: t.id.to_string(),
         status: t.status,
         previous: t.previous,
         last_seen_ms: t.last_seen_ms,
-        sidecar_type,
+        sidecar_type: registration.map(|r| r.sidecar_type),
+        workload: registration.map(|r| r.workload.clone()),
+        host: registration.map(|r| r.host.clone()),
+        jmx_endpoint: registration.and_then(|r| r.jmx_endpoint.clone()),
     });
 }
 

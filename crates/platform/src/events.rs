@@ -17,7 +17,11 @@ pub enum Event {
         status: SidecarStatus,
         previous: Option<SidecarStatus>,
         last_seen_ms: i64,
+        /// From the newest registration, when there is one (a tombstone-only id has none).
         sidecar_type: Option<SidecarType>,
+        workload: Option<String>,
+        host: Option<String>,
+        jmx_endpoint: Option<String>,
     },
     /// The registration topic has been read to its end after a start.
     #[serde(rename_all = "camelCase")]
@@ -46,7 +50,8 @@ pub enum Event {
         condition: Condition,
         confidence: Confidence,
         situation: Situation,
-        previous: Condition,
+        /// None for the first judgement of a sidecar.
+        previous: Option<Condition>,
         sentence: String,
     },
     /// A sidecar's REPORT or REQUEST arrived.

@@ -23,7 +23,8 @@ struct Tracked {
     detectors: Vec<Box<dyn Detector>>,
     fill: Option<f64>,
     sign: Option<QueueSign>,
-    condition: Condition,
+    /// None until the first snapshot has been judged.
+    condition: Option<Condition>,
 }
 
 pub async fn run(ctx: Context) {
@@ -45,7 +46,7 @@ pub async fn run(ctx: Context) {
                         detectors: standard_set(),
                         fill: None,
                         sign: None,
-                        condition: Condition::Stable,
+                        condition: None,
                     });
                     observe(&ctx, entry, &snapshot);
                 }
@@ -108,11 +109,11 @@ fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
         observation.updated_ms = snapshot.ts;
     }
     let previous = tracked.condition;
-    if condition != previous || (condition != Condition::Stable && previous_confidence != Some(confidence)) {
-        tracked.condition = condition;
-        let sentence = sentence.unwrap_or_else(|| {
-            format!("{id}'s send buffer is {:.0}% full; it is STABLE again.", fill * 100.0)
-        });
+    if previous != Some(condition) || (condition != Condition::Stable && previous_confidence != Some(confidence)) {
+        tracked.condition = Some(condition);
+        let again = if previous.is_some() { " again" } else { "" };
+        let sentence = sentence
+            .unwrap_or_else(|| format!("{id} is STABLE{again}: its send buffer is {:.0}% full.", fill * 100.0));
         tracing::info!(%id, ?condition, ?confidence, %sentence, "condition");
         ctx.bus.publish(Event::Condition {
             sidecar_id: id,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test Faultline has, as CI runs it. Prints how long each stage took.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+started=$SECONDS
+stage() {
+  echo
+  echo "=== $1 (at $((SECONDS - started)) s)"
+}
+
+stage "build everything (workspace, desktop shell, test binaries)"
+cargo build --workspace --all-targets
+
+# One test at a time: the end-to-end tests each run a Kafka cluster and assert
+# deadlines (e.g. "listed within 2 s") that two cores shared by several clusters blur.
+stage "unit and rehearsal end-to-end tests"
+cargo test --workspace -- --test-threads=1
+
+stage "dashboard in Chromium against the real server"
+(cd ui && node --test tests/)
+
+stage "done in $((SECONDS - started)) s"
