@@ -1,9 +1,10 @@
 use faultline_protocol::Command;
 
 /// Carries out the platform's COMMANDs on the watched workload.
+#[async_trait::async_trait]
 pub trait Control: Send + Sync {
     /// Applies the command and returns a sentence saying what changed.
-    fn apply(&self, command: &Command) -> Result<String, ControlError>;
+    async fn apply(&self, command: &Command) -> Result<String, ControlError>;
 }
 
 #[derive(Debug, thiserror::Error)]

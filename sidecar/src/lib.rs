@@ -14,5 +14,5 @@ pub mod workload;
 
 pub use config::SidecarConfig;
 pub use control::{Control, ControlError};
-pub use probe::{Probe, ProbeError};
+pub use probe::{Probe, ProbeError, Reading};
 pub use runner::{spawn, SidecarHandle};

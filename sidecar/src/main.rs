@@ -1,16 +1,20 @@
-//! `faultline-sidecar`: watches an in-process demo producer and reports to the Faultline
-//! platform over any Kafka cluster.
+//! `faultline-sidecar`: watches a Kafka client and reports to the Faultline platform over
+//! any Kafka cluster. With `--jmx` it watches a Java producer or consumer over JMX; without,
+//! it runs a demo producer of its own and watches its librdkafka statistics.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
 use faultline_kafka::ClientSettings;
 use faultline_protocol::SidecarId;
-use faultline_sidecar::probes::LibrdkafkaProbe;
+use faultline_jmx::JmxClient;
+use faultline_protocol::SidecarType;
+use faultline_sidecar::probes::{JmxProbe, JmxRateControl, JmxTarget, LibrdkafkaProbe, NoControl};
 use faultline_sidecar::workload::{DemoProducer, DemoProducerConfig};
-use faultline_sidecar::SidecarConfig;
+use faultline_sidecar::{Control, Probe, SidecarConfig};
 
 #[derive(Parser, Debug)]
 #[command(name = "faultline-sidecar", version, about)]
@@ -46,6 +50,24 @@ struct Args {
     /// Host name to register with (default: this machine's).
     #[arg(long)]
     host: Option<String>,
+    /// Watch a Java client over JMX at HOST:PORT instead of running a demo producer.
+    #[arg(long)]
+    jmx: Option<String>,
+    /// What the JMX target is.
+    #[arg(long = "type", value_enum, default_value = "producer")]
+    sidecar_type: TypeArg,
+    /// The watched client's `client.id` (its MBeans are named by it); default: --id.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// A consumer's group (reported so the platform watches its lag).
+    #[arg(long, default_value = "faultline-demo-consumers")]
+    group: String,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TypeArg {
+    Producer,
+    Consumer,
 }
 
 #[tokio::main]
@@ -62,24 +84,48 @@ async fn main() -> anyhow::Result<()> {
     if let Some(path) = &args.kafka_config {
         kafka = kafka.with_properties_file(path)?;
     }
-    let mut producer_config = DemoProducerConfig::new(args.id.clone(), args.topic);
-    producer_config.rate = args.rate;
-    producer_config.message_bytes = args.message_bytes;
-    let producer = DemoProducer::start(&kafka, producer_config).context("cannot start the demo producer")?;
-    let probe = LibrdkafkaProbe::new(producer.statistics(), producer.state());
-    let mut config = SidecarConfig::new(id, kafka);
+    let mut config = SidecarConfig::new(id, kafka.clone());
+    // Either a Java client over JMX, or a demo producer of our own watched through its
+    // librdkafka statistics.
+    let (probe, control, demo): (Box<dyn Probe>, Arc<dyn Control>, Option<DemoProducer>) = match &args.jmx {
+        Some(endpoint) => {
+            let client = JmxClient::for_endpoint(endpoint);
+            let client_id = args.client_id.clone().unwrap_or_else(|| args.id.clone());
+            config.jmx_endpoint = Some(endpoint.clone());
+            match args.sidecar_type {
+                TypeArg::Producer => (
+                    Box::new(JmxProbe::new(client.clone(), JmxTarget::Producer)),
+                    Arc::new(JmxRateControl::new(client, client_id)),
+                    None,
+                ),
+                TypeArg::Consumer => {
+                    config.sidecar_type = SidecarType::Consumer;
+                    let target = JmxTarget::Consumer { group: args.group.clone() };
+                    (Box::new(JmxProbe::new(client, target)), Arc::new(NoControl), None)
+                }
+            }
+        }
+        None => {
+            let mut producer_config = DemoProducerConfig::new(args.id.clone(), args.topic.clone());
+            producer_config.rate = args.rate;
+            producer_config.message_bytes = args.message_bytes;
+            let producer = DemoProducer::start(&kafka, producer_config).context("cannot start the demo producer")?;
+            let probe = LibrdkafkaProbe::new(producer.statistics(), producer.state());
+            (Box::new(probe), producer.control(), Some(producer))
+        }
+    };
     config.workload = args.workload;
     if let Some(host) = args.host {
         config.host = host;
     }
     config.heartbeat_interval = Duration::from_millis(args.heartbeat_ms);
     config.signal_interval = Duration::from_millis(args.signal_ms);
-    let sidecar = faultline_sidecar::spawn(config, Box::new(probe), producer.control());
+    let sidecar = faultline_sidecar::spawn(config, probe, control);
 
     wait_for_stop_signal().await?;
     tracing::info!("stopping: writing tombstone");
     sidecar.shutdown().await;
-    drop(producer);
+    drop(demo);
     Ok(())
 }
 

@@ -127,15 +127,15 @@ async fn signal_loop(shared: &Shared, mut probe: Box<dyn Probe>) {
     let mut tick = tokio::time::interval(config.signal_interval);
     loop {
         tick.tick().await;
-        let metrics = match probe.sample() {
-            Ok(Some(metrics)) => metrics,
+        let reading = match probe.sample().await {
+            Ok(Some(reading)) => reading,
             Ok(None) => continue,
             Err(error) => {
                 tracing::warn!(id = %config.id, %error, "probe failed");
                 continue;
             }
         };
-        let fill = metrics.buffer_fill();
+        let fill = reading.producer.as_ref().map(|p| p.buffer_fill()).unwrap_or(0.0);
         let ts = now_ms();
         let snapshot = SignalSnapshot {
             v: PROTOCOL_VERSION,
@@ -143,7 +143,8 @@ async fn signal_loop(shared: &Shared, mut probe: Box<dyn Probe>) {
             source: config.id.clone(),
             ts,
             probe: probe.name().to_owned(),
-            producer: Some(metrics),
+            producer: reading.producer,
+            consumer: reading.consumer,
         };
         if let Err(error) = shared.publisher.send(topics::SIGNALS.name, config.id.as_str(), ts, &snapshot).await {
             tracing::warn!(id = %config.id, %error, "signal not sent");
@@ -209,7 +210,7 @@ async fn handle_response(shared: &Shared, response: Response) {
     let closes_episode = matches!(response.act, ResponseAct::Deny)
         || matches!(response.command, Some(Command::Resume));
     if let Some(command) = &response.command {
-        let (about, text) = match shared.control.apply(command) {
+        let (about, text) = match shared.control.apply(command).await {
             Ok(sentence) => (ReportAbout::CommandApplied, sentence),
             Err(error) => (ReportAbout::CommandFailed, error.to_string()),
         };

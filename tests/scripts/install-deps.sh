@@ -10,7 +10,12 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev   # the Tauri desktop shell
   xvfb                                    # the desktop window under test, without a screen
   chromium                                # the dashboard's browser tests
+  stress-ng                               # CPU saturation faults on the local stack
 )
+# Java, Maven and Go come with this project's machines; Debian's are the fallback.
+command -v javac >/dev/null || packages+=(openjdk-17-jdk-headless)   # brokers, workloads, JMX tests
+command -v mvn >/dev/null || packages+=(maven)                       # Kafka's jars, the workloads
+command -v go >/dev/null || packages+=(golang-go)                    # Toxiproxy
 # Node.js may come from elsewhere than Debian (it does on this project's machines); only
 # when it is missing altogether is Debian's taken.
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -9,6 +9,12 @@ stage() {
   echo "=== $1 (at $((SECONDS - started)) s)"
 }
 
+stage "fetch the local stack (Kafka jars, Toxiproxy, demo workloads)"
+bash tests/scripts/fetch-local-stack.sh
+
+stage "demo workloads' own tests (Maven)"
+(cd workloads && mvn -B test)
+
 stage "build everything (workspace, desktop shell, test binaries)"
 cargo build --workspace --all-targets
 

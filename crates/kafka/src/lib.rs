@@ -10,4 +10,4 @@ mod topics;
 pub use consume::{assigned_consumer, high_watermarks, AssignError};
 pub use publish::{now_ms, PublishError, Publisher};
 pub use settings::{ClientSettings, SettingsError};
-pub use topics::{broker_count, ensure_topics, wait_for_topics, TopicError};
+pub use topics::{broker_count, ensure_these_topics, ensure_topics, wait_for_topics, TopicError};

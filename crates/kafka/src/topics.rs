@@ -21,13 +21,18 @@ pub enum TopicError {
 /// Sidecars and the platform both call this, so whichever starts first makes them;
 /// "already exists" is success. Replication is capped by the number of brokers.
 pub async fn ensure_topics(settings: &ClientSettings) -> Result<(), TopicError> {
+    ensure_these_topics(settings, &ALL).await
+}
+
+/// Creates whichever of `specs` are missing.
+pub async fn ensure_these_topics(settings: &ClientSettings, specs: &[TopicSpec]) -> Result<(), TopicError> {
     let unreachable = |source| TopicError::Unreachable { bootstrap: settings.bootstrap.clone(), source };
     let admin: AdminClient<DefaultClientContext> =
         settings.client_config().create().map_err(unreachable)?;
     let cluster = cluster_view(settings).await.map_err(unreachable)?;
     // Only what is missing is created, so clusters that do not offer CreateTopics (the
     // embedded rehearsal cluster creates its topics itself) are fine too.
-    let missing: Vec<&TopicSpec> = ALL.iter().filter(|spec| !cluster.topics.iter().any(|t| t == spec.name)).collect();
+    let missing: Vec<&TopicSpec> = specs.iter().filter(|spec| !cluster.topics.iter().any(|t| t == spec.name)).collect();
     if missing.is_empty() {
         return Ok(());
     }

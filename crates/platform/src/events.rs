@@ -42,18 +42,41 @@ pub enum Event {
     /// A queue changed what it is doing (e.g. ENQUEUE → OVERFLOW).
     #[serde(rename_all = "camelCase")]
     Sign { sidecar_id: String, subject: String, sign: QueueSign, value: f64 },
-    /// A detector changed its judgement of a subject.
+    /// A detector changed its judgement of a subject (a sidecar, a broker, a consumer
+    /// group). `sidecarId`, `brokerId` or `group` names it, matching `subjectKind`.
     #[serde(rename_all = "camelCase")]
     Condition {
-        sidecar_id: String,
+        subject_kind: SubjectKind,
+        /// A readable name: `producer-1`, `broker-2`, `group faultline-demo-consumers`.
+        subject: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sidecar_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        broker_id: Option<i32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
         detector: String,
         condition: Condition,
         confidence: Confidence,
         situation: Situation,
-        /// None for the first judgement of a sidecar.
+        /// None for a subject's first judgement.
         previous: Option<Condition>,
         sentence: String,
     },
+    /// A broker's health read over JMX, once a second per broker.
+    #[serde(rename_all = "camelCase")]
+    Broker {
+        broker_id: i32,
+        reachable: bool,
+        under_replicated_partitions: Option<i64>,
+        offline_partitions: Option<i64>,
+        active_controller: Option<i64>,
+        request_handler_idle_pct: Option<f64>,
+        network_processor_idle_pct: Option<f64>,
+    },
+    /// A consumer group's lag, measured every two seconds.
+    #[serde(rename_all = "camelCase")]
+    ConsumerLag { group: String, lag_messages: i64, lag_seconds: f64, partitions: usize },
     /// A sidecar's REPORT or REQUEST arrived.
     #[serde(rename_all = "camelCase")]
     SpeechAct {
@@ -108,4 +131,58 @@ pub enum StepStatus {
     Started,
     Done,
     Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubjectKind {
+    Sidecar,
+    Broker,
+    ConsumerGroup,
+}
+
+/// What a condition is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Sidecar(String),
+    Broker(i32),
+    ConsumerGroup(String),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Sidecar(id) => f.write_str(id),
+            Subject::Broker(id) => write!(f, "broker-{id}"),
+            Subject::ConsumerGroup(group) => write!(f, "group {group}"),
+        }
+    }
+}
+
+impl Event {
+    pub fn condition(
+        subject: Subject,
+        verdict: &crate::judgement::Verdict,
+        previous: Option<Condition>,
+        sentence: String,
+    ) -> Self {
+        let (subject_kind, sidecar_id, broker_id, group) = match &subject {
+            Subject::Sidecar(id) => (SubjectKind::Sidecar, Some(id.clone()), None, None),
+            Subject::Broker(id) => (SubjectKind::Broker, None, Some(*id), None),
+            Subject::ConsumerGroup(name) => (SubjectKind::ConsumerGroup, None, None, Some(name.clone())),
+        };
+        Event::Condition {
+            subject_kind,
+            subject: subject.to_string(),
+            sidecar_id,
+            broker_id,
+            group,
+            detector: verdict.detector.unwrap_or("none").to_owned(),
+            condition: verdict.condition,
+            confidence: verdict.confidence,
+            situation: verdict.situation,
+            previous,
+            sentence,
+        }
+    }
 }

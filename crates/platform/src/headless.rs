@@ -33,11 +33,17 @@ impl Headless {
         let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: listen, source })?;
         let bus = Bus::new();
         let state = SharedState::default();
-        let app = AppState { bus: bus.clone(), state: state.clone(), environment: environment.clone(), started: Instant::now() };
+        let platform = Arc::new(Mutex::new(None));
+        let app = AppState {
+            bus: bus.clone(),
+            state: state.clone(),
+            environment: environment.clone(),
+            platform: platform.clone(),
+            started: Instant::now(),
+        };
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, app, stop.clone().cancelled_owned()));
         tracing::info!("Faultline listening on http://{addr}");
-        let platform = Arc::new(Mutex::new(None));
         let starter = tokio::spawn(bring_up(environment.clone(), bus.clone(), state.clone(), platform.clone()));
         Ok(Self { addr, bus, state, environment, platform, stop, server, starter })
     }
@@ -69,7 +75,10 @@ async fn bring_up(environment: Arc<dyn Environment>, bus: Bus, state: SharedStat
             return;
         }
     };
-    match Platform::start(PlatformConfig::new(kafka), bus, state) {
+    let mut config = PlatformConfig::new(kafka);
+    config.consumer_groups = environment.consumer_groups();
+    config.broker_jmx = environment.broker_jmx().await;
+    match Platform::start(config, bus, state) {
         Ok(platform) => *slot.lock().await = Some(platform),
         Err(error) => tracing::error!(%error, "platform did not start"),
     }

@@ -2,7 +2,9 @@
 //! coordinator, environments and the HTTP/WebSocket server. The desktop shell and the
 //! headless `faultline-server` both drive it; nothing here knows about Tauri.
 
+mod brokers;
 pub mod bus;
+mod consumer_lag;
 mod coordinator;
 pub mod detectors;
 mod discovery;
@@ -10,6 +12,7 @@ pub mod environments;
 pub mod events;
 mod headless;
 mod ingest;
+mod judgement;
 mod platform;
 mod responses_audit;
 pub mod server;

@@ -1,24 +1,33 @@
 use std::time::Duration;
 
 use faultline_kafka::{wait_for_topics, ClientSettings, Publisher};
-use faultline_protocol::SidecarId;
+use faultline_protocol::{Command, SidecarId};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::coordinator::{self, Responder};
 use crate::state::SharedState;
-use crate::{discovery, responses_audit, signals, speech_acts, Bus, Context};
+use crate::{brokers, consumer_lag, discovery, responses_audit, signals, speech_acts, Bus, Context};
 
 #[derive(Debug, Clone)]
 pub struct PlatformConfig {
     pub kafka: ClientSettings,
     /// The id the platform signs its responses with.
     pub platform_id: SidecarId,
+    /// Consumer groups to watch from the start (more are learnt from consumer sidecars).
+    pub consumer_groups: Vec<String>,
+    /// `(broker id, host:port)` of each broker's JMX.
+    pub broker_jmx: Vec<(i32, String)>,
 }
 
 impl PlatformConfig {
     pub fn new(kafka: ClientSettings) -> Self {
-        Self { kafka, platform_id: SidecarId::parse("platform").expect("a valid literal id") }
+        Self {
+            kafka,
+            platform_id: SidecarId::parse("platform").expect("a valid literal id"),
+            consumer_groups: Vec::new(),
+            broker_jmx: Vec::new(),
+        }
     }
 }
 
@@ -33,6 +42,7 @@ pub enum PlatformError {
 pub struct Platform {
     cancel: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
+    responder: Responder,
 }
 
 impl Platform {
@@ -41,9 +51,15 @@ impl Platform {
             bootstrap: config.kafka.bootstrap.clone(),
             source,
         })?;
+        if let Ok(mut groups) = state.groups.write() {
+            for group in &config.consumer_groups {
+                groups.watch(group);
+            }
+        }
         let cancel = CancellationToken::new();
         let ctx = Context { bus: bus.clone(), state, kafka: config.kafka.clone(), cancel: cancel.clone() };
         let responder = Responder::new(publisher, bus, config.platform_id);
+        let coordinator = responder.clone();
         tracing::info!(bootstrap = %config.kafka.bootstrap, "platform starting");
         let tasks = vec![
             tokio::spawn(create_topics(ctx.clone())),
@@ -51,9 +67,22 @@ impl Platform {
             tokio::spawn(signals::run(ctx.clone())),
             tokio::spawn(speech_acts::run(ctx.clone())),
             tokio::spawn(responses_audit::run(ctx.clone())),
-            tokio::spawn(coordinator::run(ctx, responder)),
+            tokio::spawn(consumer_lag::run(ctx.clone())),
+            tokio::spawn(brokers::run(ctx.clone(), config.broker_jmx.clone())),
+            tokio::spawn(coordinator::run(ctx, coordinator)),
         ];
-        Ok(Self { cancel, tasks })
+        Ok(Self { cancel, tasks, responder })
+    }
+
+    /// Sends a COMMAND to a sidecar on an operator's behalf; returns the response id the
+    /// sidecar's REPORT will cite.
+    pub async fn command(&self, target: &SidecarId, command: Command) -> String {
+        let text = match &command {
+            Command::SetRate { rate } => format!("Operator sets {target}'s rate to {rate} messages per second."),
+            Command::Throttle { rate } => format!("Operator throttles {target} to {rate} messages per second."),
+            Command::Resume => format!("Operator restores {target}'s nominal rate."),
+        };
+        self.responder.command_unprompted(target, text, command).await
     }
 
     /// Stops every task; consumers are closed before this returns.

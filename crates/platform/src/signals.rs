@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use faultline_protocol::vocabulary::{Condition, Confidence, QueueSign, Situation};
+use faultline_protocol::vocabulary::QueueSign;
 use faultline_protocol::{decode_signal, topics, SidecarId, SignalSnapshot};
 use rdkafka::message::Message;
 use rdkafka::Offset;
 
-use crate::detectors::{buffer_sign, severity, standard_set, Detector, Finding};
-use crate::events::Event;
+use crate::detectors::{buffer_sign, standard_set, Detector};
+use crate::events::{Event, Subject};
+use crate::judgement::{worst, ConditionTracker};
 use crate::ingest::{consumer_for, read_records, reject};
 use crate::Context;
 
@@ -23,8 +24,7 @@ struct Tracked {
     detectors: Vec<Box<dyn Detector>>,
     fill: Option<f64>,
     sign: Option<QueueSign>,
-    /// None until the first snapshot has been judged.
-    condition: Option<Condition>,
+    judgement: ConditionTracker,
 }
 
 pub async fn run(ctx: Context) {
@@ -46,7 +46,7 @@ pub async fn run(ctx: Context) {
                         detectors: standard_set(),
                         fill: None,
                         sign: None,
-                        condition: None,
+                        judgement: ConditionTracker::default(),
                     });
                     observe(&ctx, entry, &snapshot);
                 }
@@ -59,6 +59,11 @@ pub async fn run(ctx: Context) {
 }
 
 fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
+    if let Some(consumer) = &snapshot.consumer {
+        if let Ok(mut groups) = ctx.state.groups.write() {
+            groups.watch(&consumer.group);
+        }
+    }
     let Some(producer) = &snapshot.producer else { return };
     let id = snapshot.source.to_string();
     let fill = producer.buffer_fill();
@@ -79,50 +84,21 @@ fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
         tracked.sign = Some(sign);
         ctx.bus.publish(Event::Sign { sidecar_id: id.clone(), subject: "buffer".into(), sign, value: fill });
     }
-    let worst = tracked
-        .detectors
-        .iter_mut()
-        .filter_map(|d| d.check(snapshot))
-        .max_by_key(|f| (severity(f.condition), f.confidence));
-    let (condition, confidence, situation, sentence) = match &worst {
-        Some(Finding { condition, confidence, situation, sentence, .. }) => {
-            (*condition, *confidence, *situation, Some(sentence.clone()))
-        }
-        None => (Condition::Stable, Confidence::Measured, Situation::Normal, None),
-    };
-    let previous_confidence = ctx
-        .state
-        .observations
-        .read()
-        .ok()
-        .and_then(|o| o.get(&snapshot.source).map(|o| o.confidence));
+    let verdict = worst(tracked.detectors.iter_mut().filter_map(|d| d.check(snapshot)));
     if let Ok(mut observations) = ctx.state.observations.write() {
         let observation = observations.entry(&snapshot.source);
-        observation.condition = condition;
-        observation.confidence = confidence;
-        observation.situation = situation;
-        observation.sentence = sentence.clone();
+        observation.condition = verdict.condition;
+        observation.confidence = verdict.confidence;
+        observation.situation = verdict.situation;
+        observation.sentence = verdict.sentence.clone();
         observation.buffer_fill = fill;
         observation.target_rate = producer.target_rate;
         observation.send_rate = producer.send_rate;
         observation.request_latency_ms = producer.request_latency_ms;
         observation.updated_ms = snapshot.ts;
     }
-    let previous = tracked.condition;
-    if previous != Some(condition) || (condition != Condition::Stable && previous_confidence != Some(confidence)) {
-        tracked.condition = Some(condition);
-        let again = if previous.is_some() { " again" } else { "" };
-        let sentence = sentence
-            .unwrap_or_else(|| format!("{id} is STABLE{again}: its send buffer is {:.0}% full.", fill * 100.0));
-        tracing::info!(%id, ?condition, ?confidence, %sentence, "condition");
-        ctx.bus.publish(Event::Condition {
-            sidecar_id: id,
-            detector: worst.map(|f| f.detector).unwrap_or("producer-buffer").to_owned(),
-            condition,
-            confidence,
-            situation,
-            previous,
-            sentence,
-        });
-    }
+    tracked.judgement.announce(&ctx.bus, Subject::Sidecar(id.clone()), &verdict, |again| {
+        let again = if again { " again" } else { "" };
+        format!("{id} is STABLE{again}: its send buffer is {:.0}% full.", fill * 100.0)
+    });
 }

@@ -19,7 +19,7 @@ pub use decode::{
 pub use id::{IdError, SidecarId};
 pub use messages::registration::{Registration, SidecarType};
 pub use messages::response::{Command, Response, ResponseAct};
-pub use messages::signal::{BrokerLink, ProducerMetrics, SignalSnapshot};
+pub use messages::signal::{BrokerLink, ConsumerMetrics, ProducerMetrics, SignalSnapshot};
 pub use messages::speech_act::{ReportAbout, RequestType, SpeechAct, SpeechActBody, Urgency};
 
 /// The schema version this build writes and the only one it accepts.

@@ -55,3 +55,10 @@ pub const SIGNALS: TopicSpec = TopicSpec {
 };
 
 pub const ALL: [TopicSpec; 4] = [SIDECARS, SPEECH_ACTS, RESPONSES, SIGNALS];
+
+/// The topic the demo workloads produce to and consume from (not Faultline's own).
+pub const DEMO: TopicSpec = TopicSpec {
+    name: "faultline.demo",
+    partitions: 6,
+    cleanup: CleanupPolicy::Delete { retention_ms: ONE_HOUR_MS },
+};

@@ -7,7 +7,7 @@ use rdkafka::Statistics;
 use tokio::sync::watch;
 
 use crate::workload::WorkloadState;
-use crate::{Probe, ProbeError};
+use crate::{Probe, ProbeError, Reading};
 
 /// Reads the statistics librdkafka emits for the producer it watches: queue fill
 /// (msg_cnt/msg_max, msg_size/msg_size_max), per-broker state and round trip, transmit
@@ -39,12 +39,13 @@ impl LibrdkafkaProbe {
     }
 }
 
+#[async_trait::async_trait]
 impl Probe for LibrdkafkaProbe {
     fn name(&self) -> &'static str {
         "librdkafka"
     }
 
-    fn sample(&mut self) -> Result<Option<ProducerMetrics>, ProbeError> {
+    async fn sample(&mut self) -> Result<Option<Reading>, ProbeError> {
         let Some(stats) = self.stats.borrow().clone() else {
             return Ok(None);
         };
@@ -67,7 +68,7 @@ impl Probe for LibrdkafkaProbe {
             })
             .collect();
         links.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Some(ProducerMetrics {
+        let metrics = ProducerMetrics {
             queue_messages: stats.msg_cnt,
             queue_messages_max: stats.msg_max,
             queue_bytes: stats.msg_size,
@@ -79,6 +80,8 @@ impl Probe for LibrdkafkaProbe {
             retries: brokers.iter().map(|b| b.txretries).sum(),
             queue_full_errors: self.workload.queue_full.load(Ordering::Relaxed),
             brokers: links,
-        }))
+            ..ProducerMetrics::default()
+        };
+        Ok(Some(Reading { producer: Some(metrics), consumer: None }))
     }
 }

@@ -156,8 +156,9 @@ async fn send_loop(producer: ThreadedProducer<StatsContext>, topic: String, stat
 
 struct RateControl(Arc<WorkloadState>);
 
+#[async_trait::async_trait]
 impl Control for RateControl {
-    fn apply(&self, command: &Command) -> Result<String, ControlError> {
+    async fn apply(&self, command: &Command) -> Result<String, ControlError> {
         let (rate, verb) = match command {
             Command::SetRate { rate } => (*rate, "set"),
             Command::Throttle { rate } => (*rate, "throttled"),

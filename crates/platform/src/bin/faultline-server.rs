@@ -8,13 +8,18 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use faultline_kafka::ClientSettings;
-use faultline_platform::environments::{Environment, ExternalEnvironment, RehearsalConfig, RehearsalEnvironment};
+use faultline_platform::environments::{
+    Environment, ExternalEnvironment, LocalConfig, LocalEnvironment, RehearsalConfig, RehearsalEnvironment,
+};
 use faultline_platform::Headless;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum EnvKind {
     /// Embedded Kafka cluster and demo workloads in this process; needs nothing else.
     Rehearsal,
+    /// Real Apache Kafka (3 brokers, KRaft), Toxiproxy and Java workloads as processes on
+    /// 127.0.0.1; `tests/scripts/fetch-local-stack.sh` fetches what it runs.
+    Local,
     /// An existing cluster given by --bootstrap (and --kafka-config for TLS/SASL).
     External,
 }
@@ -48,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let environment: Arc<dyn Environment> = match args.env {
         EnvKind::Rehearsal => Arc::new(RehearsalEnvironment::new(RehearsalConfig::default())),
+        EnvKind::Local => Arc::new(LocalEnvironment::new(LocalConfig::default())),
         EnvKind::External => {
             let bootstrap = args.bootstrap.context("--env external needs --bootstrap HOST:PORT[,HOST:PORT...]")?;
             let mut settings = ClientSettings::new(bootstrap);

@@ -51,8 +51,24 @@ impl Responder {
         self.send(request, ResponseAct::Explain, text, None).await
     }
 
-    /// Returns the response id, which a sidecar's REPORT about a COMMAND cites.
+    /// A COMMAND an operator (or a scenario) gives, not in answer to any request.
+    pub async fn command_unprompted(&self, target: &SidecarId, text: String, command: Command) -> String {
+        self.send_to(target, None, ResponseAct::Command, text, Some(command)).await
+    }
+
     async fn send(&self, request: &Request, act: ResponseAct, text: String, command: Option<Command>) -> String {
+        self.send_to(&request.sidecar, Some(&request.request_id), act, text, command).await
+    }
+
+    /// Returns the response id, which a sidecar's REPORT about a COMMAND cites.
+    async fn send_to(
+        &self,
+        target: &SidecarId,
+        in_reply_to: Option<&str>,
+        act: ResponseAct,
+        text: String,
+        command: Option<Command>,
+    ) -> String {
         let ts = now_ms();
         let response_id = format!("{}-{}-{}", self.platform_id, ts, self.next.fetch_add(1, Ordering::Relaxed));
         let response = Response {
@@ -60,9 +76,9 @@ impl Responder {
             kind: MessageKind::Response,
             source: self.platform_id.clone(),
             ts,
-            target: request.sidecar.clone(),
+            target: target.clone(),
             response_id: response_id.clone(),
-            in_reply_to: Some(request.request_id.clone()),
+            in_reply_to: in_reply_to.map(str::to_owned),
             act,
             text: text.clone(),
             command: command.clone(),
@@ -70,15 +86,15 @@ impl Responder {
         // Announce before sending: the sidecar may act on it (and report back) before the
         // broker's acknowledgement returns, and the timeline must stay in causal order.
         self.bus.publish(Event::Response {
-            target: request.sidecar.to_string(),
+            target: target.to_string(),
             act,
             response_id: response_id.clone(),
-            in_reply_to: Some(request.request_id.clone()),
+            in_reply_to: in_reply_to.map(str::to_owned),
             text,
             command,
         });
-        if let Err(error) = self.publisher.send(topics::RESPONSES.name, request.sidecar.as_str(), ts, &response).await {
-            tracing::warn!(target = %request.sidecar, ?act, %error, "response not sent");
+        if let Err(error) = self.publisher.send(topics::RESPONSES.name, target.as_str(), ts, &response).await {
+            tracing::warn!(%target, ?act, %error, "response not sent");
         }
         response_id
     }

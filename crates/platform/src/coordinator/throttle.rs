@@ -74,7 +74,7 @@ pub async fn run_episode(ctx: &Context, responder: &Responder, request: &Request
         .unwrap_or(false);
     let stable = stable_now
         || wait_for(&mut events, DRAIN_WITHIN, |event| {
-            matches!(event, Event::Condition { sidecar_id, condition: Condition::Stable, .. } if sidecar_id == id.as_str())
+            matches!(event, Event::Condition { sidecar_id: Some(sidecar), condition: Condition::Stable, .. } if sidecar == id.as_str())
         })
         .await
         .is_some();

@@ -95,6 +95,7 @@ mod tests {
                 queue_bytes_max: 100,
                 ..Default::default()
             }),
+            consumer: None,
         }
     }
 

@@ -2,9 +2,13 @@
 //! in a whole sentence with its number. Each kind lives in its own module and is
 //! registered by name in [`REGISTERED`]; a sidecar gets a fresh set when first seen.
 
+mod broker;
 mod buffer;
+mod consumer_lag;
 
+pub use broker::{BrokerDetector, BrokerReading};
 pub use buffer::{buffer_sign, BufferDetector};
+pub use consumer_lag::{ConsumerLagDetector, LagReading};
 
 use faultline_protocol::vocabulary::{Condition, Confidence, Situation};
 use faultline_protocol::SignalSnapshot;
@@ -20,19 +24,21 @@ pub struct Finding {
     pub sentence: String,
 }
 
-pub trait Detector: Send {
+/// Looks at one reading of a subject (`S`: a sidecar's snapshot, a broker's metrics, a
+/// consumer group's lag).
+pub trait Detector<S = SignalSnapshot>: Send {
     fn name(&self) -> &'static str;
     /// `None` when this detector sees nothing wrong (the subject is STABLE as far as it
-    /// can tell). Detectors may keep state between snapshots (e.g. how long a buffer has
+    /// can tell). Detectors may keep state between readings (e.g. how long a buffer has
     /// been overflowing) because confidence grows with repetition.
-    fn check(&mut self, snapshot: &SignalSnapshot) -> Option<Finding>;
+    fn check(&mut self, reading: &S) -> Option<Finding>;
 }
 
-/// Every detector kind, by name.
+/// Every detector of sidecar snapshots, by name.
 pub const REGISTERED: &[(&str, fn() -> Box<dyn Detector>)] =
     &[(BufferDetector::NAME, || Box::new(BufferDetector::default()))];
 
-/// A fresh instance of every registered detector.
+/// A fresh instance of every registered snapshot detector.
 pub fn standard_set() -> Vec<Box<dyn Detector>> {
     REGISTERED.iter().map(|(_, make)| make()).collect()
 }

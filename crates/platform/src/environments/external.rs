@@ -55,6 +55,7 @@ impl Environment for ExternalEnvironment {
                     host: b.host().to_owned(),
                     port: u16::try_from(b.port()).unwrap_or_default(),
                     state: BrokerState::Up,
+                    pid: None,
                 })
                 .collect())
         })

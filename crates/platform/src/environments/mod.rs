@@ -3,10 +3,12 @@
 //! and reports its brokers.
 
 mod external;
+pub mod local;
 mod progress;
 pub mod rehearsal;
 
 pub use external::ExternalEnvironment;
+pub use local::{LocalConfig, LocalEnvironment};
 pub use progress::Progress;
 pub use rehearsal::{RehearsalConfig, RehearsalEnvironment};
 
@@ -25,6 +27,18 @@ pub trait Environment: Send + Sync {
     /// Stops exactly what `start` started.
     async fn stop(&self);
     async fn status(&self) -> EnvironmentStatus;
+    /// `(broker id, host:port)` of each broker's JMX, where the platform can read it.
+    async fn broker_jmx(&self) -> Vec<(i32, String)> {
+        Vec::new()
+    }
+    /// Consumer groups the environment's workloads use.
+    fn consumer_groups(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Starts a broker that is down (killed, crashed or stopped).
+    async fn start_broker(&self, broker: i32) -> Result<(), String> {
+        Err(format!("the {} environment cannot start broker {broker}", self.kind()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,4 +82,7 @@ pub struct BrokerStatus {
     pub host: String,
     pub port: u16,
     pub state: BrokerState,
+    /// The broker's process, when Faultline started it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
 }

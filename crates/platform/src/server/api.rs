@@ -29,6 +29,8 @@ pub struct SidecarView {
     pub sentence: Option<String>,
     pub buffer_fill: Option<f64>,
     pub target_rate: Option<u32>,
+    pub send_rate: Option<f64>,
+    pub request_latency_ms: Option<f64>,
 }
 
 pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
@@ -57,14 +59,33 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
                 sentence: observed.as_ref().and_then(|o| o.sentence.clone()),
                 buffer_fill: observed.as_ref().map(|o| o.buffer_fill),
                 target_rate: observed.as_ref().map(|o| o.target_rate),
+                send_rate: observed.as_ref().map(|o| o.send_rate),
+                request_latency_ms: observed.as_ref().map(|o| o.request_latency_ms),
             }
         })
         .collect();
     Json(rows)
 }
 
-pub async fn environment(State(app): State<AppState>) -> Json<EnvironmentStatus> {
-    Json(app.environment.status().await)
+/// The environment's own status, with each broker's latest JMX reading (`metrics`) where
+/// the platform reads brokers, and the cluster's under-replicated partitions in total.
+pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value> {
+    let status: EnvironmentStatus = app.environment.status().await;
+    let observed = app.state.brokers.read().map(|b| b.clone()).unwrap_or_default();
+    let mut view = serde_json::to_value(&status).unwrap_or_default();
+    if let Some(brokers) = view.get_mut("brokers").and_then(|b| b.as_array_mut()) {
+        for broker in brokers {
+            let id = broker.get("id").and_then(|v| v.as_i64()).unwrap_or(-1) as i32;
+            if let Some(observation) = observed.get(&id) {
+                broker["metrics"] = serde_json::to_value(observation).unwrap_or_default();
+            }
+        }
+    }
+    if !observed.is_empty() {
+        let total: i64 = observed.values().filter_map(|o| o.under_replicated_partitions).sum();
+        view["underReplicatedPartitions"] = total.into();
+    }
+    Json(view)
 }
 
 #[derive(Debug, Serialize)]
@@ -88,4 +109,8 @@ pub async fn health(State(app): State<AppState>) -> Json<Health> {
         discovery,
         rejected: app.state.rejections.read().map(|r| r.clone()).unwrap_or_default(),
     })
+}
+
+pub async fn consumer_groups(State(app): State<AppState>) -> Json<Vec<crate::state::groups::GroupObservation>> {
+    Json(app.state.groups.read().map(|g| g.latest.values().cloned().collect()).unwrap_or_default())
 }

@@ -1,6 +1,7 @@
 //! The headless server: a JSON API, a WebSocket streaming every bus event, and the UI.
 //! It binds loopback by default; a port already in use is a clear error, not a panic.
 
+mod actions;
 mod api;
 mod ui;
 mod ws;
@@ -10,13 +11,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::environments::Environment;
 use crate::state::SharedState;
-use crate::Bus;
+use crate::{Bus, Platform};
 
 /// What the handlers can see.
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct AppState {
     pub bus: Bus,
     pub state: SharedState,
     pub environment: Arc<dyn Environment>,
+    /// Empty until the environment is up and the platform has started.
+    pub platform: Arc<tokio::sync::Mutex<Option<Platform>>>,
     pub started: Instant,
 }
 
@@ -49,6 +52,9 @@ pub fn router(app: AppState) -> Router {
         .route("/api/sidecars", get(api::sidecars))
         .route("/api/environment", get(api::environment))
         .route("/api/health", get(api::health))
+        .route("/api/consumer-groups", get(api::consumer_groups))
+        .route("/api/sidecars/{id}/command", post(actions::command))
+        .route("/api/environment/brokers/{id}/start", post(actions::start_broker))
         .route("/ws", get(ws::upgrade))
         .fallback(ui::serve)
         .with_state(app)

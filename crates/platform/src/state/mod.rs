@@ -2,6 +2,8 @@
 //! judgement per sidecar, and counts of refused records. Pure data with explicit clocks,
 //! so the rules are unit-tested without Kafka.
 
+pub mod brokers;
+pub mod groups;
 pub mod observations;
 pub mod registry;
 pub mod rejections;
@@ -15,6 +17,8 @@ pub struct SharedState {
     pub observations: Arc<RwLock<observations::Observations>>,
     pub rejections: Arc<RwLock<rejections::Rejections>>,
     pub discovery: Arc<RwLock<DiscoveryProgress>>,
+    pub groups: Arc<RwLock<groups::Groups>>,
+    pub brokers: Arc<RwLock<brokers::Brokers>>,
 }
 
 /// Whether the registration topic has been replayed since this start.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,8 @@ use faultline_platform::{Bus, Headless};
 use faultline_protocol::SidecarId;
 use futures_util::StreamExt;
 pub use faultline_platform::environments::Environment as _;
+
+pub mod processes;
 use serde_json::Value;
 
 pub fn init_logging() {
@@ -51,14 +54,31 @@ pub async fn start_platform(environment: Arc<RehearsalEnvironment>) -> Headless 
     Headless::start("127.0.0.1:0".parse().unwrap(), environment).await.expect("server starts")
 }
 
-pub async fn get_json(headless: &Headless, path: &str) -> Value {
-    let url = format!("http://{}{}", headless.addr, path);
+/// Anything serving the Faultline API: an in-process `Headless` or a server process.
+pub trait Served {
+    fn addr(&self) -> SocketAddr;
+}
+
+impl Served for Headless {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Served for SocketAddr {
+    fn addr(&self) -> SocketAddr {
+        *self
+    }
+}
+
+pub async fn get_json(server: &impl Served, path: &str) -> Value {
+    let url = format!("http://{}{}", server.addr(), path);
     reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}")).json().await.expect("JSON body")
 }
 
 /// The sidecars as `GET /api/sidecars` lists them: id → status.
-pub async fn statuses(headless: &Headless) -> Vec<(String, String)> {
-    let rows = get_json(headless, "/api/sidecars").await;
+pub async fn statuses(server: &impl Served) -> Vec<(String, String)> {
+    let rows = get_json(server, "/api/sidecars").await;
     rows.as_array()
         .expect("an array")
         .iter()
@@ -87,8 +107,8 @@ pub struct EventLog {
 }
 
 impl EventLog {
-    pub async fn connect(headless: &Headless) -> Self {
-        let url = format!("ws://{}/ws", headless.addr);
+    pub async fn connect(server: &impl Served) -> Self {
+        let url = format!("ws://{}/ws", server.addr());
         let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.expect("websocket connects");
         let events: Arc<std::sync::Mutex<Vec<Value>>> = Arc::default();
         let sink = events.clone();

@@ -16,6 +16,9 @@ pub struct SignalSnapshot {
     /// Which probe produced it (`librdkafka`, `jmx`).
     pub probe: String,
     pub producer: Option<ProducerMetrics>,
+    /// Present for consumer sidecars.
+    #[serde(default)]
+    pub consumer: Option<ConsumerMetrics>,
 }
 
 /// What a producer's own client reports about itself.
@@ -40,6 +43,17 @@ pub struct ProducerMetrics {
     /// Sends refused because the queue was full (cumulative).
     pub queue_full_errors: u64,
     pub brokers: Vec<BrokerLink>,
+    /// Average time a record waits in the buffer before it is sent, ms (JMX probe).
+    #[serde(default)]
+    pub record_queue_time_ms: f64,
+    /// Share of time sends waited for buffer space, 0–1 (JMX `bufferpool-wait-ratio`).
+    #[serde(default)]
+    pub buffer_wait_ratio: f64,
+    /// Records failing, and retried, per second (JMX probe).
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default)]
+    pub retry_rate: f64,
 }
 
 impl ProducerMetrics {
@@ -50,6 +64,23 @@ impl ProducerMetrics {
             .max(ratio(self.queue_bytes, self.queue_bytes_max))
             .clamp(0.0, 1.0)
     }
+}
+
+/// What a consumer's own client reports about itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsumerMetrics {
+    /// The consumer group it belongs to.
+    pub group: String,
+    /// The client's own view of its largest partition lag, in records.
+    pub records_lag_max: f64,
+    pub records_consumed_rate: f64,
+    pub fetch_rate: f64,
+    pub fetch_latency_ms: f64,
+    /// The workload's per-record processing delay, ms (its control MBean).
+    pub processing_delay_ms: u64,
+    /// Records processed since it started.
+    pub messages_consumed: u64,
 }
 
 /// The producer's view of one broker connection.

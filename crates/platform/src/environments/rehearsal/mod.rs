@@ -6,7 +6,7 @@ mod embedded_cluster;
 mod workload;
 
 pub use embedded_cluster::EmbeddedCluster;
-pub use workload::{DemoWorkload, DemoWorkloadConfig, DEMO_TOPIC};
+pub use workload::{DemoWorkload, DemoWorkloadConfig};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -97,7 +97,7 @@ impl RehearsalEnvironment {
             .step(&format!("Start the embedded Kafka cluster ({brokers} brokers)"), async move {
                 let mut topics: Vec<(String, i32)> =
                     topics::ALL.iter().map(|t| (t.name.to_owned(), t.partitions)).collect();
-                topics.push((DEMO_TOPIC.to_owned(), 6));
+                topics.push((topics::DEMO.name.to_owned(), topics::DEMO.partitions));
                 tokio::task::spawn_blocking(move || EmbeddedCluster::start(brokers, round_trip, topics))
                     .await
                     .map_err(|e| e.to_string())?
@@ -177,6 +177,7 @@ impl Environment for RehearsalEnvironment {
                         host,
                         port,
                         state: if inner.brokers_down.contains(&id) { BrokerState::Down } else { BrokerState::Up },
+                        pid: None,
                     })
                     .collect()
             })

@@ -1,13 +1,11 @@
 use std::time::Duration;
 
 use faultline_kafka::ClientSettings;
-use faultline_protocol::SidecarId;
+use faultline_protocol::{topics, SidecarId};
 use faultline_sidecar::probes::LibrdkafkaProbe;
 use faultline_sidecar::workload::{DemoProducer, DemoProducerConfig};
 use faultline_sidecar::{SidecarConfig, SidecarHandle};
 
-/// The topic rehearsal's demo producers write to.
-pub const DEMO_TOPIC: &str = "faultline.demo";
 
 /// A demo producer and the sidecar watching it, both running as tasks in this process.
 pub struct DemoWorkload {
@@ -31,7 +29,7 @@ impl DemoWorkloadConfig {
 
 impl DemoWorkload {
     pub fn spawn(kafka: &ClientSettings, config: DemoWorkloadConfig) -> Result<Self, String> {
-        let mut producer_config = DemoProducerConfig::new(config.id.as_str(), DEMO_TOPIC);
+        let mut producer_config = DemoProducerConfig::new(config.id.as_str(), topics::DEMO.name);
         producer_config.rate = config.rate;
         let producer = DemoProducer::start(kafka, producer_config)
             .map_err(|e| format!("cannot start demo producer {}: {e}", config.id))?;

@@ -1,0 +1,51 @@
+//! A JMX client for Faultline, built on j4rs (an in-process JVM driven over JNI).
+//!
+//! Why this shape:
+//! - JNI calls block, and a remote JVM can hang (a SIGSTOPped broker keeps its TCP port
+//!   open). So every endpoint gets its own OS thread that owns its connection
+//!   (`worker.rs`), and the async API only sends requests and awaits replies with a timeout.
+//!   A stuck endpoint can therefore only ever stall its own thread.
+//! - The process has exactly one JVM (`jvm.rs`), created lazily on first use, because JNI
+//!   allows only one per process; every endpoint thread attaches to it.
+//! - Remote JVMs restart during demos, so a lost connection is dropped and re-opened on a
+//!   later call, no more often than a backoff allows (`backoff.rs`).
+//!
+//! Running it needs two things at run time, and both are found without configuration on a
+//! developer machine:
+//! - **Java** (11+, JRE is enough): `JAVA_HOME`, else `java` on `PATH`. Without it every
+//!   call fails with [`JmxError::JvmUnavailable`] naming what to install.
+//! - **The j4rs jar** (`jassets/j4rs-0.25.3-jar-with-dependencies.jar`, 6 MB): cargo's
+//!   build leaves it in `target/<profile>/jassets`. It is looked for in
+//!   `$FAULTLINE_JASSETS` (that folder or its `jassets/` child), then beside the executable
+//!   and in each parent folder (covers `target/debug`, `target/debug/deps` for tests and
+//!   `target/debug/examples`), then in `<exe dir>/../lib/faultline/jassets`, then in the
+//!   `target/<profile>` of the build that produced the binary. A binary shipped elsewhere
+//!   must carry `jassets/` beside it (or under `../lib/faultline/`) or set the variable.
+//!   The native `libj4rs` is not needed (only j4rs's callback API uses it).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), faultline_jmx::JmxError> {
+//! use faultline_jmx::JmxClient;
+//! let client = JmxClient::for_endpoint("127.0.0.1:11001");
+//! let values = client.read("java.lang:type=Runtime", &["Uptime", "VmName"]).await?;
+//! for (name, value) in values {
+//!     println!("{name} = {value}");
+//! }
+//! # Ok(()) }
+//! ```
+
+mod backoff;
+mod calls;
+mod classify;
+mod client;
+mod convert;
+mod error;
+mod jvm;
+mod session;
+mod value;
+mod worker;
+
+pub use client::{JmxClient, DEFAULT_TIMEOUT};
+pub use error::JmxError;
+pub use jvm::JASSETS_ENV;
+pub use value::JmxValue;

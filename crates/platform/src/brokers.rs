@@ -1,0 +1,110 @@
+//! Reads every broker's health over JMX once a second: under-replicated and offline
+//! partitions, the active controller count, and how idle the request handler and network
+//! threads are. A broker that cannot be read is DOWN.
+
+use std::time::Duration;
+
+use faultline_jmx::{JmxClient, JmxValue};
+use faultline_kafka::now_ms;
+
+use crate::detectors::{BrokerDetector, BrokerReading, Detector};
+use crate::events::{Event, Subject};
+use crate::judgement::{worst, ConditionTracker};
+use crate::state::brokers::BrokerObservation;
+use crate::Context;
+
+const EVERY: Duration = Duration::from_secs(1);
+
+/// (MBean, attribute) for each number a reading needs.
+const URP: (&str, &str) = ("kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions", "Value");
+const OFFLINE: (&str, &str) = ("kafka.controller:type=KafkaController,name=OfflinePartitionsCount", "Value");
+const ACTIVE_CONTROLLER: (&str, &str) = ("kafka.controller:type=KafkaController,name=ActiveControllerCount", "Value");
+/// A meter of the idle fraction (0–1); its one-minute rate is the usual dashboard number.
+const REQUEST_IDLE: (&str, &str) =
+    ("kafka.server:type=KafkaRequestHandlerPool,name=RequestHandlerAvgIdlePercent", "OneMinuteRate");
+const NETWORK_IDLE: (&str, &str) = ("kafka.network:type=SocketServer,name=NetworkProcessorAvgIdlePercent", "Value");
+
+pub async fn run(ctx: Context, endpoints: Vec<(i32, String)>) {
+    let watchers: Vec<_> =
+        endpoints.into_iter().map(|(broker, endpoint)| tokio::spawn(watch(ctx.clone(), broker, endpoint))).collect();
+    ctx.cancel.cancelled().await;
+    for watcher in watchers {
+        watcher.abort();
+    }
+}
+
+async fn watch(ctx: Context, broker: i32, endpoint: String) {
+    let client = JmxClient::for_endpoint(&endpoint);
+    let mut detector = BrokerDetector::default();
+    let mut judgement = ConditionTracker::default();
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let reading = read(&client, broker).await;
+        let verdict = worst(detector.check(&reading));
+        ctx.bus.publish(Event::Broker {
+            broker_id: broker,
+            reachable: reading.reachable,
+            under_replicated_partitions: reading.under_replicated,
+            offline_partitions: reading.offline_partitions,
+            active_controller: reading.active_controller,
+            request_handler_idle_pct: reading.request_idle_pct,
+            network_processor_idle_pct: reading.network_idle_pct,
+        });
+        if let Ok(mut brokers) = ctx.state.brokers.write() {
+            brokers.insert(
+                broker,
+                BrokerObservation {
+                    reachable: reading.reachable,
+                    under_replicated_partitions: reading.under_replicated,
+                    offline_partitions: reading.offline_partitions,
+                    active_controller: reading.active_controller,
+                    request_handler_idle_pct: reading.request_idle_pct,
+                    network_processor_idle_pct: reading.network_idle_pct,
+                    condition: verdict.condition,
+                    confidence: verdict.confidence,
+                    sentence: verdict.sentence.clone(),
+                    updated_ms: now_ms(),
+                },
+            );
+        }
+        judgement.announce(&ctx.bus, Subject::Broker(broker), &verdict, |again| {
+            if again {
+                format!("broker-{broker} is STABLE again: reachable, fully replicated, threads idle enough.")
+            } else {
+                format!("broker-{broker} is STABLE: reachable, fully replicated, threads idle enough.")
+            }
+        });
+    }
+}
+
+async fn read(client: &JmxClient, broker: i32) -> BrokerReading {
+    // The first read tells whether the broker answers at all; the rest are best effort.
+    let under_replicated = match number(client, URP).await {
+        Ok(value) => value.map(|v| v as i64),
+        Err(()) => return BrokerReading { broker, reachable: false, ..BrokerReading::default() },
+    };
+    let percent = |fraction: Option<f64>| fraction.map(|f| (f * 100.0).clamp(0.0, 100.0));
+    BrokerReading {
+        broker,
+        reachable: true,
+        under_replicated,
+        offline_partitions: number(client, OFFLINE).await.ok().flatten().map(|v| v as i64),
+        active_controller: number(client, ACTIVE_CONTROLLER).await.ok().flatten().map(|v| v as i64),
+        request_idle_pct: percent(number(client, REQUEST_IDLE).await.ok().flatten()),
+        network_idle_pct: percent(number(client, NETWORK_IDLE).await.ok().flatten()),
+    }
+}
+
+/// `Err` when the broker cannot be reached; `Ok(None)` when it answers without that number.
+async fn number(client: &JmxClient, (mbean, attribute): (&str, &str)) -> Result<Option<f64>, ()> {
+    match client.read(mbean, &[attribute]).await {
+        Ok(values) => Ok(values.iter().find(|(name, _)| name == attribute).and_then(|(_, v)| JmxValue::as_f64(v))),
+        Err(error) if error.is_connectivity() => Err(()),
+        Err(error) => {
+            tracing::debug!(%error, "broker metric not readable");
+            Ok(None)
+        }
+    }
+}

@@ -1,0 +1,416 @@
+//! `local`: the real topology as plain processes on 127.0.0.1, no Docker. Three Apache
+//! Kafka brokers in KRaft mode, Toxiproxy with one proxy per broker (the brokers advertise
+//! their proxies, so clients cannot bypass them), the Java demo producer and consumer with
+//! JMX, and a `faultline-sidecar` process watching each. Only the processes recorded in the
+//! stack file are ever signalled.
+
+mod config;
+mod kafka;
+mod preflight;
+mod process;
+mod stack_file;
+mod toxiproxy;
+mod workloads;
+
+pub use config::{cache_dir, LocalConfig, Ports, KAFKA_VERSION};
+pub use preflight::Blocker;
+pub use process::ProcessRecord;
+pub use toxiproxy::{Proxy, Toxic, Toxiproxy, ToxiproxyError};
+pub use workloads::{CONSUMER_GROUP, CONSUMER_ID, PRODUCER_ID};
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use faultline_kafka::{ensure_these_topics, ensure_topics, now_ms, ClientSettings};
+use faultline_protocol::topics;
+use nix::sys::signal::Signal;
+use tokio::sync::Mutex;
+
+use super::{BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle, Progress};
+use crate::Bus;
+use stack_file::StackFile;
+
+const TOXIPROXY: &str = "toxiproxy";
+
+pub struct LocalEnvironment {
+    config: LocalConfig,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    stack: StackFile,
+    lifecycle: Option<Lifecycle>,
+    error: Option<String>,
+}
+
+fn broker_name(broker: u8) -> String {
+    format!("broker-{broker}")
+}
+
+impl LocalEnvironment {
+    pub fn new(config: LocalConfig) -> Self {
+        Self { config, inner: Mutex::default() }
+    }
+
+    pub fn config(&self) -> &LocalConfig {
+        &self.config
+    }
+
+    pub fn kafka_settings(&self) -> ClientSettings {
+        ClientSettings::new(kafka::bootstrap(&self.config.ports, self.config.brokers))
+    }
+
+    pub fn toxiproxy(&self) -> Toxiproxy {
+        Toxiproxy::new(self.config.ports.toxiproxy_api())
+    }
+
+    /// The record of a process of the running stack, by name (`broker-2`, `toxiproxy`,
+    /// `producer`, `consumer`, `sidecar-producer-1`, ...).
+    pub async fn process(&self, name: &str) -> Option<ProcessRecord> {
+        self.inner.lock().await.stack.get(name).cloned()
+    }
+
+    /// Every port the stack listens on.
+    fn ports(&self) -> Vec<u16> {
+        let ports = self.config.ports;
+        let mut all = vec![ports.toxiproxy_api()];
+        for n in 1..=self.config.brokers {
+            all.extend([ports.proxied_client(n), ports.client(n), ports.internal(n), ports.controller(n), ports.broker_jmx(n)]);
+        }
+        if self.config.workloads {
+            all.extend([ports.producer_jmx, ports.consumer_jmx]);
+        }
+        all
+    }
+
+    /// A previous Faultline's stack: adopted when every process is still there, otherwise
+    /// what is left of it is stopped. Returns true when adopted.
+    async fn adopt_or_clean(&self) -> bool {
+        let Some(previous) = StackFile::load(&self.config.run_dir) else { return false };
+        let expected = self.expected_processes();
+        let alive: HashSet<&str> = previous.processes.iter().filter(|p| p.is_alive()).map(|p| p.name.as_str()).collect();
+        if !previous.processes.is_empty() && expected.iter().all(|name| alive.contains(name.as_str())) {
+            tracing::info!(processes = previous.processes.len(), "adopting the local stack a previous Faultline left running");
+            self.inner.lock().await.stack = previous;
+            return true;
+        }
+        for record in previous.processes.iter().rev() {
+            if record.is_alive() {
+                tracing::info!(name = %record.name, pid = record.pid, "stopping what is left of a previous stack");
+                record.stop(Duration::from_secs(10)).await;
+            }
+        }
+        StackFile::remove(&self.config.run_dir);
+        false
+    }
+
+    fn expected_processes(&self) -> Vec<String> {
+        let mut names = vec![TOXIPROXY.to_owned()];
+        names.extend((1..=self.config.brokers).map(broker_name));
+        if self.config.workloads {
+            names.extend(["producer", "consumer", "sidecar-producer-1", "sidecar-consumer-1"].map(String::from));
+        }
+        names
+    }
+
+    async fn spawn(&self, name: &str, command: Command) -> Result<ProcessRecord, String> {
+        let log = self.config.run_dir.join("logs").join(format!("{name}.log"));
+        let record = process::spawn(name, command, &log).map_err(|e| e.to_string())?;
+        let mut inner = self.inner.lock().await;
+        inner.stack.put(record.clone());
+        inner.stack.save(&self.config.run_dir).map_err(|e| format!("cannot record the stack: {e}"))?;
+        Ok(record)
+    }
+
+    async fn start_steps(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
+        let progress = Progress::new(bus, self.kind());
+        let adopted = progress.step("Look for a stack left by a previous run", async { Ok::<_, String>(self.adopt_or_clean().await) }).await?;
+        if !adopted {
+            let ports = self.ports();
+            progress
+                .step("Check prerequisites (Java, Kafka, Toxiproxy, workloads, free ports)", async {
+                    let blockers = preflight::check(&self.config, &ports);
+                    if blockers.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(blockers.iter().map(|b| format!("{}: {}", b.what, b.fix)).collect::<Vec<_>>().join("; "))
+                    }
+                })
+                .await?;
+            progress.step("Write broker configs and format storage", self.prepare()).await?;
+            progress.step("Start Toxiproxy with one proxy per broker", self.start_toxiproxy()).await?;
+            for broker in 1..=self.config.brokers {
+                progress.step(&format!("Start broker {broker} (KRaft)"), self.spawn_broker(broker)).await?;
+            }
+        }
+        let kafka = self.kafka_settings();
+        progress.step(&format!("Wait for {} brokers in the cluster metadata", self.config.brokers), self.wait_for_brokers()).await?;
+        progress
+            .step("Create topics (replication 3, min ISR 2)", async {
+                ensure_topics(&kafka).await.map_err(|e| e.to_string())?;
+                ensure_these_topics(&kafka, &[topics::DEMO]).await.map_err(|e| e.to_string())
+            })
+            .await?;
+        if self.config.workloads {
+            if !adopted {
+                progress.step("Start the Java demo producer and consumer (JMX)", self.start_workloads()).await?;
+                progress.step("Start their sidecars", self.start_sidecars()).await?;
+            }
+            progress
+                .step("Wait for the sidecars to register", wait_for_registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]))
+                .await?;
+        }
+        Ok(kafka)
+    }
+
+    async fn prepare(&self) -> Result<(), String> {
+        let run = &self.config.run_dir;
+        // A fresh stack starts from empty brokers: a demo must not inherit yesterday's data.
+        for broker in 1..=self.config.brokers {
+            let _ = std::fs::remove_dir_all(kafka::node_dir(&self.config, broker));
+        }
+        std::fs::create_dir_all(run.join("logs")).map_err(|e| format!("cannot create {}: {e}", run.display()))?;
+        std::fs::write(run.join("log4j2.properties"), kafka::LOG4J2).map_err(|e| e.to_string())?;
+        let cluster_id = kafka::new_cluster_id();
+        for broker in 1..=self.config.brokers {
+            let dir = kafka::node_dir(&self.config, broker);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::write(dir.join("server.properties"), kafka::properties(&self.config, broker))
+                .map_err(|e| e.to_string())?;
+            let mut command = kafka::format_command(&self.config, broker, &cluster_id);
+            let output = tokio::task::spawn_blocking(move || command.output())
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("cannot run kafka-storage format: {e}"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "formatting broker {broker}'s storage failed: {}",
+                    String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default()
+                ));
+            }
+        }
+        let mut inner = self.inner.lock().await;
+        inner.stack.cluster_id = cluster_id;
+        Ok(())
+    }
+
+    async fn start_toxiproxy(&self) -> Result<(), String> {
+        let api = self.config.ports.toxiproxy_api();
+        let mut command = Command::new(&self.config.toxiproxy);
+        command.args(["-host", "127.0.0.1", "-port", &api.to_string()]);
+        let record = self.spawn(TOXIPROXY, command).await?;
+        let toxiproxy = self.toxiproxy();
+        let up = wait_until(Duration::from_secs(15), || toxiproxy.is_up()).await;
+        if !up {
+            return Err(format!("Toxiproxy did not answer on port {api}; log: {}", process::log_tail(&record.log)));
+        }
+        for broker in 1..=self.config.brokers {
+            let ports = self.config.ports;
+            toxiproxy
+                .ensure_proxy(
+                    &broker_name(broker),
+                    &format!("127.0.0.1:{}", ports.proxied_client(broker)),
+                    &format!("127.0.0.1:{}", ports.client(broker)),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    async fn spawn_broker(&self, broker: u8) -> Result<(), String> {
+        let record = self.spawn(&broker_name(broker), kafka::broker_command(&self.config, broker)).await?;
+        record.check_started(Duration::from_secs(1)).await.map_err(|e| e.to_string())
+    }
+
+    async fn wait_for_brokers(&self) -> Result<(), String> {
+        let kafka = self.kafka_settings();
+        let wanted = i32::from(self.config.brokers);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            match faultline_kafka::broker_count(&kafka).await {
+                Ok(count) if count >= wanted => return Ok(()),
+                Ok(count) => tracing::info!(count, wanted, "waiting for brokers"),
+                Err(error) => tracing::info!(%error, "waiting for brokers"),
+            }
+            if Instant::now() > deadline {
+                let logs = (1..=self.config.brokers)
+                    .map(|b| kafka::node_dir(&self.config, b).join("server.log").display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(format!("the brokers did not form a cluster within 120 s; see {logs}"));
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    async fn start_workloads(&self) -> Result<(), String> {
+        let producer = self.spawn("producer", workloads::producer_command(&self.config)).await?;
+        let consumer = self.spawn("consumer", workloads::consumer_command(&self.config)).await?;
+        producer.check_started(Duration::from_secs(2)).await.map_err(|e| e.to_string())?;
+        consumer.check_started(Duration::ZERO).await.map_err(|e| e.to_string())
+    }
+
+    async fn start_sidecars(&self) -> Result<(), String> {
+        let ports = self.config.ports;
+        let producer = workloads::sidecar_command(&self.config, PRODUCER_ID, "producer", ports.producer_jmx, "Java demo producer");
+        let consumer = workloads::sidecar_command(&self.config, CONSUMER_ID, "consumer", ports.consumer_jmx, "Java demo consumer");
+        let first = self.spawn("sidecar-producer-1", producer).await?;
+        let second = self.spawn("sidecar-consumer-1", consumer).await?;
+        first.check_started(Duration::from_millis(500)).await.map_err(|e| e.to_string())?;
+        second.check_started(Duration::ZERO).await.map_err(|e| e.to_string())
+    }
+
+    /// SIGKILL to one broker (the fault "broker crashed").
+    pub async fn kill_broker(&self, broker: i32) -> Result<(), String> {
+        let record = self.broker_record(broker).await?;
+        record.signal(Signal::SIGKILL)
+    }
+
+    async fn broker_record(&self, broker: i32) -> Result<ProcessRecord, String> {
+        let id = u8::try_from(broker).ok().filter(|b| (1..=self.config.brokers).contains(b));
+        let id = id.ok_or_else(|| format!("there is no broker {broker}"))?;
+        self.process(&broker_name(id)).await.ok_or_else(|| format!("broker {broker} was never started"))
+    }
+}
+
+/// Kills (SIGKILL) every still-running process recorded in `run_dir`'s stack file, at once
+/// and without async: for a panicking test or a last-resort cleanup.
+pub fn kill_recorded(run_dir: &std::path::Path) {
+    if let Some(stack) = StackFile::load(run_dir) {
+        for record in stack.processes.iter().filter(|p| p.is_alive()) {
+            let _ = record.signal(Signal::SIGKILL);
+        }
+        StackFile::remove(run_dir);
+    }
+}
+
+/// Polls `check` every 200 ms until it is true or `within` passes.
+async fn wait_until<F: std::future::Future<Output = bool>>(within: Duration, mut check: impl FnMut() -> F) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+/// Waits until each id has a registration on `faultline.sidecars` written since now - 10 s.
+async fn wait_for_registrations(kafka: &ClientSettings, ids: &[&str]) -> Result<(), String> {
+    use futures_util::StreamExt;
+    use rdkafka::Message;
+    let consumer = faultline_kafka::assigned_consumer(kafka, topics::SIDECARS.name, rdkafka::Offset::Beginning)
+        .await
+        .map_err(|e| e.to_string())?;
+    let since = now_ms() - 10_000;
+    let mut missing: HashSet<&str> = ids.iter().copied().collect();
+    let mut stream = consumer.stream();
+    let waiting = async {
+        while let Some(Ok(record)) = stream.next().await {
+            let fresh = record.timestamp().to_millis().is_some_and(|ts| ts >= since);
+            if let (true, Some(key), Some(_)) = (fresh, record.key(), record.payload()) {
+                missing.retain(|id| id.as_bytes() != key);
+            }
+            if missing.is_empty() {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), waiting)
+        .await
+        .map_err(|_| format!("no registration within 60 s from {}", ids.join(", ")))
+}
+
+#[async_trait]
+impl Environment for LocalEnvironment {
+    fn kind(&self) -> &'static str {
+        "local"
+    }
+
+    async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
+        {
+            let mut inner = self.inner.lock().await;
+            if inner.lifecycle == Some(Lifecycle::Running) {
+                return Ok(self.kafka_settings());
+            }
+            inner.lifecycle = Some(Lifecycle::Starting);
+            inner.error = None;
+        }
+        let result = self.start_steps(bus).await;
+        let mut inner = self.inner.lock().await;
+        match &result {
+            Ok(_) => inner.lifecycle = Some(Lifecycle::Running),
+            Err(error) => {
+                inner.lifecycle = Some(Lifecycle::Failed);
+                inner.error = Some(error.to_string());
+            }
+        }
+        result
+    }
+
+    /// Sidecars first (they write their tombstones while Kafka is still up), then the
+    /// workloads, the brokers, and Toxiproxy.
+    async fn stop(&self) {
+        let stack = {
+            let mut inner = self.inner.lock().await;
+            inner.lifecycle = Some(Lifecycle::Stopped);
+            std::mem::take(&mut inner.stack)
+        };
+        for record in stack.processes.iter().rev() {
+            record.stop(Duration::from_secs(20)).await;
+        }
+        StackFile::remove(&self.config.run_dir);
+    }
+
+    async fn status(&self) -> EnvironmentStatus {
+        let inner = self.inner.lock().await;
+        let brokers = (1..=self.config.brokers)
+            .map(|n| {
+                let record = inner.stack.get(&broker_name(n));
+                let up = record.is_some_and(|r| r.is_alive() && !r.is_paused());
+                BrokerStatus {
+                    id: i32::from(n),
+                    host: "127.0.0.1".into(),
+                    port: self.config.ports.proxied_client(n),
+                    state: if up { BrokerState::Up } else { BrokerState::Down },
+                    pid: record.filter(|r| r.is_alive()).map(|r| r.pid),
+                }
+            })
+            .collect();
+        EnvironmentStatus {
+            kind: self.kind().to_owned(),
+            state: inner.lifecycle.unwrap_or(Lifecycle::Stopped),
+            bootstrap_servers: kafka::bootstrap(&self.config.ports, self.config.brokers),
+            brokers,
+            error: inner.error.clone(),
+        }
+    }
+
+    async fn broker_jmx(&self) -> Vec<(i32, String)> {
+        (1..=self.config.brokers)
+            .map(|n| (i32::from(n), format!("127.0.0.1:{}", self.config.ports.broker_jmx(n))))
+            .collect()
+    }
+
+    fn consumer_groups(&self) -> Vec<String> {
+        if self.config.workloads {
+            vec![CONSUMER_GROUP.to_owned()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    async fn start_broker(&self, broker: i32) -> Result<(), String> {
+        let record = self.broker_record(broker).await?;
+        if record.is_alive() {
+            return if record.is_paused() { record.signal(Signal::SIGCONT) } else { Ok(()) };
+        }
+        let id = u8::try_from(broker).map_err(|e| e.to_string())?;
+        self.spawn_broker(id).await
+    }
+}

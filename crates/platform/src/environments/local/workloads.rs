@@ -1,0 +1,60 @@
+//! The demo workloads of the local stack: a Java producer and a Java consumer (each with
+//! JMX), and a `faultline-sidecar` process watching each over JMX.
+
+use std::process::Command;
+
+use super::config::LocalConfig;
+use super::kafka::bootstrap;
+
+pub const PRODUCER_ID: &str = "producer-1";
+pub const CONSUMER_ID: &str = "consumer-1";
+pub const CONSUMER_GROUP: &str = "faultline-demo-consumers";
+
+pub fn producer_command(config: &LocalConfig) -> Command {
+    let mut command = java_workload(config, "producer");
+    command.args([
+        "--client-id",
+        PRODUCER_ID,
+        "--rate",
+        &config.producer_rate.to_string(),
+        "--jmx-port",
+        &config.ports.producer_jmx.to_string(),
+    ]);
+    command
+}
+
+pub fn consumer_command(config: &LocalConfig) -> Command {
+    let mut command = java_workload(config, "consumer");
+    command.args([
+        "--client-id",
+        CONSUMER_ID,
+        "--group",
+        CONSUMER_GROUP,
+        "--jmx-port",
+        &config.ports.consumer_jmx.to_string(),
+    ]);
+    command
+}
+
+fn java_workload(config: &LocalConfig, role: &str) -> Command {
+    let mut command = Command::new(&config.java);
+    command
+        .args(["-Xms64m", "-Xmx256m"])
+        .arg(format!("-Dfaultline.node={}", config.run_dir.join(role).display()))
+        .arg("-jar")
+        .arg(&config.workloads_jar)
+        .arg(role)
+        .args(["--bootstrap", &bootstrap(&config.ports, config.brokers)]);
+    command
+}
+
+/// A sidecar process watching a workload through its JMX port.
+pub fn sidecar_command(config: &LocalConfig, id: &str, sidecar_type: &str, jmx_port: u16, workload: &str) -> Command {
+    let mut command = Command::new(&config.sidecar);
+    command
+        .args(["--bootstrap", &bootstrap(&config.ports, config.brokers)])
+        .args(["--id", id, "--type", sidecar_type, "--workload", workload])
+        .args(["--jmx", &format!("127.0.0.1:{jmx_port}")])
+        .env("RUST_LOG", "info,librdkafka=warn");
+    command
+}

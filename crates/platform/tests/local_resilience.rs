@@ -1,0 +1,88 @@
+//! The plan's resilience tests on real Apache Kafka (three KRaft brokers behind Toxiproxy),
+//! with the sidecars and the server as separate OS processes, checked through
+//! `GET /api/sidecars`. Needs the local stack fetched (`tests/scripts/fetch-local-stack.sh`).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::processes::{sidecar_process, ServerProcess};
+use common::*;
+use faultline_platform::environments::local::{kill_recorded, Ports};
+use faultline_platform::environments::{Environment, LocalConfig, LocalEnvironment};
+use faultline_platform::Bus;
+use faultline_protocol::topics;
+
+/// Kills the stack's processes even when the test panics.
+struct StackGuard(std::path::PathBuf);
+
+impl Drop for StackGuard {
+    fn drop(&mut self) {
+        kill_recorded(&self.0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
+    init_logging();
+    let run_dir = std::env::temp_dir().join(format!("faultline-resilience-{}", std::process::id()));
+    let config = LocalConfig {
+        run_dir: run_dir.clone(),
+        ports: Ports { base: 21000, ..Ports::default() },
+        workloads: false,
+        ..LocalConfig::default()
+    };
+    let _guard = StackGuard(run_dir);
+    let stack = LocalEnvironment::new(config);
+    let kafka = stack.start(&Bus::new()).await.expect("the real cluster starts");
+    let bootstrap = kafka.bootstrap.clone();
+    let external = ["--env", "external", "--bootstrap", bootstrap.as_str()];
+
+    // (1) A sidecar process registers while no platform exists; a server started
+    // afterwards lists it ACTIVE within 2 s of its start.
+    let _early = sidecar_process(&bootstrap, "early-bird", 1000);
+    wait_for_records(&kafka, topics::SIDECARS.name, 1).await;
+    let started = Instant::now();
+    let mut server = ServerProcess::start(&external, &[]).await;
+    let listed = eventually(Duration::from_secs(10), || async {
+        statuses(&server).await.contains(&("early-bird".into(), "ACTIVE".into())).then_some(())
+    })
+    .await;
+    let took = started.elapsed();
+    assert!(listed.is_some(), "early-bird never ACTIVE: {:?}", statuses(&server).await);
+    assert!(took <= Duration::from_secs(2), "early-bird ACTIVE only {took:?} after the server started");
+
+    // (2) Three more sidecars; the server is killed with SIGKILL; one sidecar is killed
+    // while it is down; the restarted server's registry is whole within 2 s, with the
+    // killed sidecar INACTIVE.
+    let _alpha = sidecar_process(&bootstrap, "alpha", 1000);
+    let _bravo = sidecar_process(&bootstrap, "bravo", 1000);
+    let mut victim = sidecar_process(&bootstrap, "victim", 1000);
+    let all_active = eventually(Duration::from_secs(30), || async {
+        let rows = statuses(&server).await;
+        (rows.len() == 4 && rows.iter().all(|(_, s)| s == "ACTIVE")).then_some(())
+    })
+    .await;
+    assert!(all_active.is_some(), "four sidecars never all ACTIVE: {:?}", statuses(&server).await);
+    server.process.kill9();
+    victim.kill9();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+
+    let restarted = Instant::now();
+    let server = ServerProcess::start(&external, &[]).await;
+    let whole = eventually(Duration::from_secs(10), || async {
+        let rows = statuses(&server).await;
+        (rows.len() == 4).then_some(rows)
+    })
+    .await;
+    let took = restarted.elapsed();
+    let rows = whole.expect("the restarted server never listed all four sidecars");
+    assert!(took <= Duration::from_secs(2), "registry whole only {took:?} after the restart");
+    for (id, status) in &rows {
+        let expected = if id == "victim" { "INACTIVE" } else { "ACTIVE" };
+        assert_eq!(status, expected, "{id} after the restart: {rows:?}");
+    }
+
+    drop(server);
+    stack.stop().await;
+}
