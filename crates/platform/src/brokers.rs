@@ -2,12 +2,15 @@
 //! partitions, the active controller count, and how idle the request handler and network
 //! threads are. A broker that cannot be read is DOWN.
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use faultline_jmx::{JmxClient, JmxValue};
 use faultline_kafka::now_ms;
 
 use crate::detectors::{BrokerDetector, BrokerReading, Detector};
+use crate::environments::{BrokerState, Environment};
 use crate::events::{Event, Subject};
 use crate::judgement::{worst, ConditionTracker};
 use crate::state::brokers::BrokerObservation;
@@ -24,24 +27,53 @@ const REQUEST_IDLE: (&str, &str) =
     ("kafka.server:type=KafkaRequestHandlerPool,name=RequestHandlerAvgIdlePercent", "OneMinuteRate");
 const NETWORK_IDLE: (&str, &str) = ("kafka.network:type=SocketServer,name=NetworkProcessorAvgIdlePercent", "Value");
 
-pub async fn run(ctx: Context, endpoints: Vec<(i32, String)>) {
-    let watchers: Vec<_> =
-        endpoints.into_iter().map(|(broker, endpoint)| tokio::spawn(watch(ctx.clone(), broker, endpoint))).collect();
+/// Where broker readings come from: JMX where the brokers have it, else only whether the
+/// environment reports them up (the embedded rehearsal brokers have no JMX).
+pub enum BrokerSource {
+    Jmx(Vec<(i32, String)>),
+    Environment(Arc<dyn Environment>),
+}
+
+pub async fn run(ctx: Context, source: BrokerSource) {
+    let watchers: Vec<_> = match source {
+        BrokerSource::Jmx(endpoints) => endpoints
+            .into_iter()
+            .map(|(broker, endpoint)| {
+                let client = JmxClient::for_endpoint(&endpoint);
+                tokio::spawn(watch(ctx.clone(), broker, move || {
+                    let client = client.clone();
+                    async move { read(&client, broker).await }
+                }))
+            })
+            .collect(),
+        BrokerSource::Environment(environment) => {
+            let brokers: Vec<i32> = environment.status().await.brokers.iter().map(|b| b.id).collect();
+            brokers
+                .into_iter()
+                .map(|broker| {
+                    let environment = environment.clone();
+                    tokio::spawn(watch(ctx.clone(), broker, move || {
+                        let environment = environment.clone();
+                        async move { reported(environment.as_ref(), broker).await }
+                    }))
+                })
+                .collect()
+        }
+    };
     ctx.cancel.cancelled().await;
     for watcher in watchers {
         watcher.abort();
     }
 }
 
-async fn watch(ctx: Context, broker: i32, endpoint: String) {
-    let client = JmxClient::for_endpoint(&endpoint);
+async fn watch<F: Future<Output = BrokerReading>>(ctx: Context, broker: i32, read: impl Fn() -> F) {
     let mut detector = BrokerDetector::default();
     let mut judgement = ConditionTracker::default();
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let reading = read(&client, broker).await;
+        let reading = read().await;
         let verdict = worst(detector.check(&reading));
         ctx.bus.publish(Event::Broker {
             broker_id: broker,
@@ -77,6 +109,13 @@ async fn watch(ctx: Context, broker: i32, endpoint: String) {
             }
         });
     }
+}
+
+/// A reading from the environment's own report: reachable or not, nothing more.
+async fn reported(environment: &dyn Environment, broker: i32) -> BrokerReading {
+    let status = environment.status().await;
+    let up = status.brokers.iter().any(|b| b.id == broker && b.state == BrokerState::Up);
+    BrokerReading { broker, reachable: up, ..BrokerReading::default() }
 }
 
 async fn read(client: &JmxClient, broker: i32) -> BrokerReading {

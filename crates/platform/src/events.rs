@@ -74,6 +74,15 @@ pub enum Event {
         request_handler_idle_pct: Option<f64>,
         network_processor_idle_pct: Option<f64>,
     },
+    /// A fault was injected, reverted, or could not be injected.
+    #[serde(rename_all = "camelCase")]
+    Fault { action: FaultAction, fault_id: String, fault: crate::chaos::Fault, sentence: String },
+    /// "Restore all" (or the start-up recovery) finished.
+    #[serde(rename_all = "camelCase")]
+    Restore { green: bool, reverted: usize, sentence: String },
+    /// A scenario run moved on: started, a step, an expectation met, recovered, finished.
+    #[serde(rename_all = "camelCase")]
+    Scenario { run_id: String, scenario_id: String, phase: RunPhase, text: String },
     /// A consumer group's lag, measured every two seconds.
     #[serde(rename_all = "camelCase")]
     ConsumerLag { group: String, lag_messages: i64, lag_seconds: f64, partitions: usize },
@@ -185,4 +194,22 @@ impl Event {
             sentence,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultAction {
+    Injected,
+    Reverted,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunPhase {
+    Started,
+    Step,
+    Expectation,
+    Recovered,
+    Finished,
 }

@@ -4,6 +4,7 @@
 
 mod brokers;
 pub mod bus;
+pub mod chaos;
 mod consumer_lag;
 mod coordinator;
 pub mod detectors;
@@ -15,13 +16,14 @@ mod ingest;
 mod judgement;
 mod platform;
 mod responses_audit;
+pub mod scenarios;
 pub mod server;
 mod signals;
 mod speech_acts;
 pub mod state;
 
 pub use bus::{Bus, BusEvent};
-pub use headless::Headless;
+pub use headless::{Headless, HeadlessOptions};
 pub use platform::{Platform, PlatformConfig, PlatformError};
 
 use faultline_kafka::ClientSettings;

@@ -1,3 +1,4 @@
+use std::sync::Arc;
 use std::time::Duration;
 
 use faultline_kafka::{wait_for_topics, ClientSettings, Publisher};
@@ -5,11 +6,13 @@ use faultline_protocol::{Command, SidecarId};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::brokers::BrokerSource;
 use crate::coordinator::{self, Responder};
+use crate::environments::Environment;
 use crate::state::SharedState;
 use crate::{brokers, consumer_lag, discovery, responses_audit, signals, speech_acts, Bus, Context};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PlatformConfig {
     pub kafka: ClientSettings,
     /// The id the platform signs its responses with.
@@ -18,6 +21,8 @@ pub struct PlatformConfig {
     pub consumer_groups: Vec<String>,
     /// `(broker id, host:port)` of each broker's JMX.
     pub broker_jmx: Vec<(i32, String)>,
+    /// The environment, to ask whether brokers are up where they have no JMX.
+    pub environment: Option<Arc<dyn Environment>>,
 }
 
 impl PlatformConfig {
@@ -27,6 +32,7 @@ impl PlatformConfig {
             platform_id: SidecarId::parse("platform").expect("a valid literal id"),
             consumer_groups: Vec::new(),
             broker_jmx: Vec::new(),
+            environment: None,
         }
     }
 }
@@ -56,6 +62,10 @@ impl Platform {
                 groups.watch(group);
             }
         }
+        let broker_source = match (&config.environment, config.broker_jmx.is_empty()) {
+            (Some(environment), true) => BrokerSource::Environment(environment.clone()),
+            _ => BrokerSource::Jmx(config.broker_jmx.clone()),
+        };
         let cancel = CancellationToken::new();
         let ctx = Context { bus: bus.clone(), state, kafka: config.kafka.clone(), cancel: cancel.clone() };
         let responder = Responder::new(publisher, bus, config.platform_id);
@@ -68,7 +78,7 @@ impl Platform {
             tokio::spawn(speech_acts::run(ctx.clone())),
             tokio::spawn(responses_audit::run(ctx.clone())),
             tokio::spawn(consumer_lag::run(ctx.clone())),
-            tokio::spawn(brokers::run(ctx.clone(), config.broker_jmx.clone())),
+            tokio::spawn(brokers::run(ctx.clone(), broker_source)),
             tokio::spawn(coordinator::run(ctx, coordinator)),
         ];
         Ok(Self { cancel, tasks, responder })

@@ -43,7 +43,7 @@ async fn a_burst_drives_the_whole_self_healing_loop_in_order() {
     .await;
     assert!(steady.is_some(), "no signal from producer-1");
 
-    environment.set_rate(&id("producer-1"), 10_000).await.expect("burst");
+    environment.swap_rate("producer-1", 10_000).await.expect("burst");
 
     let healed = eventually(Duration::from_secs(120), || async {
         events.snapshot().iter().any(|e| e["type"] == "episode" && about_producer(e)).then_some(())

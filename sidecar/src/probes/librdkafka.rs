@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,12 +18,16 @@ pub struct LibrdkafkaProbe {
     workload: Arc<WorkloadState>,
     last_delivered: u64,
     last_sample: Instant,
+    /// Each broker's last measured round trip (ms). A window in which no request to a
+    /// broker completed has no round trip of its own; a very slow broker is exactly that,
+    /// so it keeps its last value instead of dropping out of the average.
+    last_rtt_ms: HashMap<String, f64>,
 }
 
 impl LibrdkafkaProbe {
     pub fn new(stats: watch::Receiver<Option<Arc<Statistics>>>, workload: Arc<WorkloadState>) -> Self {
         let last_delivered = workload.delivered.load(Ordering::Relaxed);
-        Self { stats, workload, last_delivered, last_sample: Instant::now() }
+        Self { stats, workload, last_delivered, last_sample: Instant::now(), last_rtt_ms: HashMap::new() }
     }
 
     fn send_rate(&mut self) -> f64 {
@@ -51,12 +56,12 @@ impl Probe for LibrdkafkaProbe {
         };
         // Bootstrap pseudo-brokers (node id -1) carry no produce traffic.
         let brokers: Vec<_> = stats.brokers.values().filter(|b| b.nodeid >= 0).collect();
-        let rtts: Vec<f64> = brokers
-            .iter()
-            .filter_map(|b| b.rtt.as_ref())
-            .filter(|w| w.cnt > 0)
-            .map(|w| w.avg as f64 / 1000.0)
-            .collect();
+        for broker in &brokers {
+            if let Some(window) = broker.rtt.as_ref().filter(|w| w.cnt > 0) {
+                self.last_rtt_ms.insert(broker.name.clone(), window.avg as f64 / 1000.0);
+            }
+        }
+        let rtts: Vec<f64> = brokers.iter().filter_map(|b| self.last_rtt_ms.get(&b.name).copied()).collect();
         let request_latency_ms =
             if rtts.is_empty() { 0.0 } else { rtts.iter().sum::<f64>() / rtts.len() as f64 };
         let mut links: Vec<BrokerLink> = brokers

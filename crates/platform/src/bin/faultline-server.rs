@@ -11,7 +11,7 @@ use faultline_kafka::ClientSettings;
 use faultline_platform::environments::{
     Environment, ExternalEnvironment, LocalConfig, LocalEnvironment, RehearsalConfig, RehearsalEnvironment,
 };
-use faultline_platform::Headless;
+use faultline_platform::{Headless, HeadlessOptions};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum EnvKind {
@@ -38,6 +38,10 @@ struct Args {
     /// Extra Kafka client settings (TLS, SASL) as a Java-style properties file.
     #[arg(long)]
     kafka_config: Option<PathBuf>,
+    /// A folder of your own scenario files (*.toml); they replace built-ins of the same id.
+    /// Default: ~/.config/faultline/scenarios when it exists.
+    #[arg(long)]
+    scenarios: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -63,7 +67,11 @@ async fn main() -> anyhow::Result<()> {
             Arc::new(ExternalEnvironment::new(settings))
         }
     };
-    let headless = Headless::start(args.listen, environment.clone()).await?;
+    let mut options = HeadlessOptions::for_environment(environment.kind());
+    if let Some(dir) = args.scenarios {
+        options.scenarios_dir = Some(dir);
+    }
+    let headless = Headless::start_with(args.listen, environment.clone(), options).await?;
     println!("Faultline is running: open http://{}/ (Ctrl-C stops it)", headless.addr);
     wait_for_stop_signal().await?;
     tracing::info!("stopping");

@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
 use serde::Serialize;
 
+use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
 
 #[async_trait]
@@ -29,6 +30,25 @@ pub trait Environment: Send + Sync {
     async fn status(&self) -> EnvironmentStatus;
     /// `(broker id, host:port)` of each broker's JMX, where the platform can read it.
     async fn broker_jmx(&self) -> Vec<(i32, String)> {
+        Vec::new()
+    }
+    /// Whether this environment can inject faults of that kind.
+    fn supports(&self, kind: FaultKind) -> bool {
+        let _ = kind;
+        false
+    }
+    /// Applies a fault; the receipt says how to undo it exactly.
+    async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
+        Err(format!("the {} environment cannot inject {}", self.kind(), fault.describe()))
+    }
+    /// Undoes a fault. Must succeed when the fault is already gone (reverts repeat after
+    /// a crash).
+    async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
+        let _ = receipt;
+        Err(format!("the {} environment cannot revert {}", self.kind(), fault.describe()))
+    }
+    /// Environment-level checks that no fault is left (no toxics, no stopped broker...).
+    async fn verify_clean(&self) -> Vec<Check> {
         Vec::new()
     }
     /// Consumer groups the environment's workloads use.

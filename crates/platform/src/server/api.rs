@@ -97,6 +97,8 @@ pub struct Health {
     pub sidecars: usize,
     pub discovery: DiscoveryProgress,
     pub rejected: Rejections,
+    /// Scenario files that could not be loaded, each with its file and line.
+    pub scenario_errors: Vec<String>,
 }
 
 pub async fn health(State(app): State<AppState>) -> Json<Health> {
@@ -108,6 +110,7 @@ pub async fn health(State(app): State<AppState>) -> Json<Health> {
         sidecars: app.state.registry.read().map(|r| r.len()).unwrap_or_default(),
         discovery,
         rejected: app.state.rejections.read().map(|r| r.clone()).unwrap_or_default(),
+        scenario_errors: app.scenarios.errors().iter().map(|e| e.to_string()).collect(),
     })
 }
 

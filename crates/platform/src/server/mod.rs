@@ -3,6 +3,8 @@
 
 mod actions;
 mod api;
+mod faults;
+mod scenarios;
 mod ui;
 mod ws;
 
@@ -11,11 +13,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::chaos::Chaos;
 use crate::environments::Environment;
+use crate::scenarios::Scenarios;
 use crate::state::SharedState;
 use crate::{Bus, Platform};
 
@@ -25,6 +29,8 @@ pub struct AppState {
     pub bus: Bus,
     pub state: SharedState,
     pub environment: Arc<dyn Environment>,
+    pub chaos: Arc<Chaos>,
+    pub scenarios: Arc<Scenarios>,
     /// Empty until the environment is up and the platform has started.
     pub platform: Arc<tokio::sync::Mutex<Option<Platform>>>,
     pub started: Instant,
@@ -55,6 +61,14 @@ pub fn router(app: AppState) -> Router {
         .route("/api/consumer-groups", get(api::consumer_groups))
         .route("/api/sidecars/{id}/command", post(actions::command))
         .route("/api/environment/brokers/{id}/start", post(actions::start_broker))
+        .route("/api/faults", get(faults::list).post(faults::inject))
+        .route("/api/faults/restore", post(faults::restore))
+        .route("/api/faults/recovery", get(faults::recovery))
+        .route("/api/faults/{id}", delete(faults::revert))
+        .route("/api/scenarios", get(scenarios::list))
+        .route("/api/scenarios/errors", get(scenarios::errors))
+        .route("/api/scenarios/{id}/run", post(scenarios::run))
+        .route("/api/runs/{id}", get(scenarios::run_status))
         .route("/ws", get(ws::upgrade))
         .fallback(ui::serve)
         .with_state(app)

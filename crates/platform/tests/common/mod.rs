@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 use faultline_kafka::ClientSettings;
 use faultline_platform::environments::rehearsal::{DemoWorkload, DemoWorkloadConfig};
 use faultline_platform::environments::{Environment, RehearsalConfig, RehearsalEnvironment};
-use faultline_platform::{Bus, Headless};
+use faultline_platform::{Bus, Headless, HeadlessOptions};
 use faultline_protocol::SidecarId;
 use futures_util::StreamExt;
 pub use faultline_platform::environments::Environment as _;
 
 pub mod processes;
+pub mod scenarios;
 use serde_json::Value;
 
 pub fn init_logging() {
@@ -50,8 +51,40 @@ pub fn spawn_sidecar(kafka: &ClientSettings, name: &str, heartbeat: Duration) ->
     DemoWorkload::spawn(kafka, config).expect("demo workload starts")
 }
 
+/// The platform and its server on a free port, with a fault ledger of the test's own.
 pub async fn start_platform(environment: Arc<RehearsalEnvironment>) -> Headless {
-    Headless::start("127.0.0.1:0".parse().unwrap(), environment).await.expect("server starts")
+    start_platform_with(environment, None).await
+}
+
+pub async fn start_platform_with(environment: Arc<RehearsalEnvironment>, scenarios_dir: Option<std::path::PathBuf>) -> Headless {
+    let ledger = std::env::temp_dir().join(format!("faultline-test-ledger-{}-{}.json", std::process::id(), next_id()));
+    let options = HeadlessOptions { ledger, scenarios_dir };
+    Headless::start_with("127.0.0.1:0".parse().unwrap(), environment, options).await.expect("server starts")
+}
+
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+pub async fn post_json(server: &impl Served, path: &str, body: Value) -> (u16, Value) {
+    let url = format!("http://{}{path}", server.addr());
+    let response = reqwest::Client::new().post(&url).json(&body).send().await.unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Runs a scenario through the API and waits for its verdict.
+pub async fn run_scenario(server: &impl Served, id: &str, deadline: Duration) -> Value {
+    let (status, body) = post_json(server, &format!("/api/scenarios/{id}/run"), Value::Null).await;
+    assert_eq!(status, 202, "starting {id}: {body}");
+    let run_id = body["runId"].as_str().expect("a run id").to_owned();
+    let finished = eventually(deadline, || async {
+        let run = get_json(server, &format!("/api/runs/{run_id}")).await;
+        (run["status"] != "running").then_some(run)
+    })
+    .await;
+    finished.unwrap_or_else(|| panic!("scenario {id} still running after {deadline:?}"))
 }
 
 /// Anything serving the Faultline API: an in-process `Headless` or a server process.

@@ -5,9 +5,10 @@
 //! stack file are ever signalled.
 
 mod config;
+mod faults;
 mod kafka;
 mod preflight;
-mod process;
+pub(crate) mod process;
 mod stack_file;
 mod toxiproxy;
 mod workloads;
@@ -29,10 +30,13 @@ use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
 use super::{BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle, Progress};
+use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
 use stack_file::StackFile;
 
 const TOXIPROXY: &str = "toxiproxy";
+const PRODUCER_WORKLOAD: &str = "Java demo producer";
+const CONSUMER_WORKLOAD: &str = "Java demo consumer";
 
 pub struct LocalEnvironment {
     config: LocalConfig,
@@ -86,34 +90,50 @@ impl LocalEnvironment {
         all
     }
 
-    /// A previous Faultline's stack: adopted when every process is still there, otherwise
-    /// what is left of it is stopped. Returns true when adopted.
-    async fn adopt_or_clean(&self) -> bool {
-        let Some(previous) = StackFile::load(&self.config.run_dir) else { return false };
-        let expected = self.expected_processes();
-        let alive: HashSet<&str> = previous.processes.iter().filter(|p| p.is_alive()).map(|p| p.name.as_str()).collect();
-        if !previous.processes.is_empty() && expected.iter().all(|name| alive.contains(name.as_str())) {
-            tracing::info!(processes = previous.processes.len(), "adopting the local stack a previous Faultline left running");
-            self.inner.lock().await.stack = previous;
-            return true;
-        }
-        for record in previous.processes.iter().rev() {
-            if record.is_alive() {
+    /// A previous Faultline's stack (it crashed, was killed, or was restarted) is adopted
+    /// while its Toxiproxy and at least one broker still run: frozen processes are resumed
+    /// and dead ones started again. Otherwise what is left of it is stopped. Returns true
+    /// when adopted.
+    async fn adopt_or_clean(&self) -> Result<bool, String> {
+        let Some(previous) = StackFile::load(&self.config.run_dir) else { return Ok(false) };
+        let alive = |name: &str| previous.get(name).is_some_and(|p| p.is_alive());
+        let adoptable = alive(TOXIPROXY) && (1..=self.config.brokers).any(|b| alive(&broker_name(b)));
+        if !adoptable {
+            for record in previous.processes.iter().rev().filter(|p| p.is_alive()) {
                 tracing::info!(name = %record.name, pid = record.pid, "stopping what is left of a previous stack");
                 record.stop(Duration::from_secs(10)).await;
             }
+            StackFile::remove(&self.config.run_dir);
+            return Ok(false);
         }
-        StackFile::remove(&self.config.run_dir);
-        false
-    }
-
-    fn expected_processes(&self) -> Vec<String> {
-        let mut names = vec![TOXIPROXY.to_owned()];
-        names.extend((1..=self.config.brokers).map(broker_name));
+        tracing::info!(processes = previous.processes.len(), "adopting the local stack a previous Faultline left running");
+        for record in previous.processes.iter().filter(|p| p.is_paused()) {
+            tracing::warn!(name = %record.name, pid = record.pid, "resuming a process left frozen");
+            record.signal(Signal::SIGCONT)?;
+        }
+        self.inner.lock().await.stack = previous.clone();
+        for broker in 1..=self.config.brokers {
+            if !alive(&broker_name(broker)) {
+                tracing::warn!(broker, "starting a broker the previous run left down");
+                self.spawn_broker(broker).await?;
+            }
+        }
         if self.config.workloads {
-            names.extend(["producer", "consumer", "sidecar-producer-1", "sidecar-consumer-1"].map(String::from));
+            let ports = self.config.ports;
+            let restarts = [
+                ("producer", workloads::producer_command(&self.config)),
+                ("consumer", workloads::consumer_command(&self.config)),
+                ("sidecar-producer-1", workloads::sidecar_command(&self.config, PRODUCER_ID, "producer", ports.producer_jmx, PRODUCER_WORKLOAD)),
+                ("sidecar-consumer-1", workloads::sidecar_command(&self.config, CONSUMER_ID, "consumer", ports.consumer_jmx, CONSUMER_WORKLOAD)),
+            ];
+            for (name, command) in restarts {
+                if !alive(name) {
+                    tracing::warn!(name, "starting a process the previous run left dead");
+                    self.spawn(name, command).await?;
+                }
+            }
         }
-        names
+        Ok(true)
     }
 
     async fn spawn(&self, name: &str, command: Command) -> Result<ProcessRecord, String> {
@@ -127,7 +147,7 @@ impl LocalEnvironment {
 
     async fn start_steps(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
         let progress = Progress::new(bus, self.kind());
-        let adopted = progress.step("Look for a stack left by a previous run", async { Ok::<_, String>(self.adopt_or_clean().await) }).await?;
+        let adopted = progress.step("Look for a stack left by a previous run", self.adopt_or_clean()).await?;
         if !adopted {
             let ports = self.ports();
             progress
@@ -256,8 +276,8 @@ impl LocalEnvironment {
 
     async fn start_sidecars(&self) -> Result<(), String> {
         let ports = self.config.ports;
-        let producer = workloads::sidecar_command(&self.config, PRODUCER_ID, "producer", ports.producer_jmx, "Java demo producer");
-        let consumer = workloads::sidecar_command(&self.config, CONSUMER_ID, "consumer", ports.consumer_jmx, "Java demo consumer");
+        let producer = workloads::sidecar_command(&self.config, PRODUCER_ID, "producer", ports.producer_jmx, PRODUCER_WORKLOAD);
+        let consumer = workloads::sidecar_command(&self.config, CONSUMER_ID, "consumer", ports.consumer_jmx, CONSUMER_WORKLOAD);
         let first = self.spawn("sidecar-producer-1", producer).await?;
         let second = self.spawn("sidecar-consumer-1", consumer).await?;
         first.check_started(Duration::from_millis(500)).await.map_err(|e| e.to_string())?;
@@ -270,7 +290,7 @@ impl LocalEnvironment {
         record.signal(Signal::SIGKILL)
     }
 
-    async fn broker_record(&self, broker: i32) -> Result<ProcessRecord, String> {
+    pub(crate) async fn broker_record(&self, broker: i32) -> Result<ProcessRecord, String> {
         let id = u8::try_from(broker).ok().filter(|b| (1..=self.config.brokers).contains(b));
         let id = id.ok_or_else(|| format!("there is no broker {broker}"))?;
         self.process(&broker_name(id)).await.ok_or_else(|| format!("broker {broker} was never started"))
@@ -395,6 +415,45 @@ impl Environment for LocalEnvironment {
         (1..=self.config.brokers)
             .map(|n| (i32::from(n), format!("127.0.0.1:{}", self.config.ports.broker_jmx(n))))
             .collect()
+    }
+
+    fn supports(&self, kind: FaultKind) -> bool {
+        faults::supports(kind)
+    }
+
+    async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
+        faults::inject(self, fault).await
+    }
+
+    async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
+        faults::revert(self, fault, receipt).await
+    }
+
+    async fn verify_clean(&self) -> Vec<Check> {
+        let mut checks = Vec::new();
+        match self.toxiproxy().proxies().await {
+            Ok(proxies) => {
+                let toxics: Vec<String> =
+                    proxies.iter().flat_map(|p| p.toxics.iter().map(move |t| format!("{} on {}", t.name, p.name))).collect();
+                checks.push(Check {
+                    what: "no toxic on any broker proxy".into(),
+                    ok: toxics.is_empty(),
+                    detail: if toxics.is_empty() { "none".into() } else { toxics.join(", ") },
+                });
+            }
+            Err(error) => checks.push(Check { what: "Toxiproxy answers".into(), ok: false, detail: error.to_string() }),
+        }
+        let inner = self.inner.lock().await;
+        for broker in 1..=self.config.brokers {
+            let record = inner.stack.get(&broker_name(broker));
+            let running = record.is_some_and(|r| r.is_alive() && !r.is_paused());
+            checks.push(Check {
+                what: format!("broker-{broker}'s process runs"),
+                ok: running,
+                detail: record.map(|r| format!("pid {}", r.pid)).unwrap_or_else(|| "never started".into()),
+            });
+        }
+        checks
     }
 
     fn consumer_groups(&self) -> Vec<String> {

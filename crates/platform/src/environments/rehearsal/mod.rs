@@ -3,6 +3,7 @@
 //! producers and their sidecars. The platform talks to it exactly as to any other cluster.
 
 mod embedded_cluster;
+mod faults;
 mod workload;
 
 pub use embedded_cluster::EmbeddedCluster;
@@ -14,10 +15,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
+use faultline_sidecar::workload::DemoConsumer;
 use faultline_protocol::{topics, SidecarId};
 use tokio::sync::Mutex;
 
 use super::{BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle, Progress};
+use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
 
 #[derive(Debug, Clone)]
@@ -31,7 +34,12 @@ pub struct RehearsalConfig {
     pub round_trip: Duration,
     pub heartbeat_interval: Duration,
     pub signal_interval: Duration,
+    /// Ids of the demo consumers (in one group) started with the environment.
+    pub consumers: Vec<String>,
 }
+
+/// The group rehearsal's demo consumers belong to.
+pub const CONSUMER_GROUP: &str = "faultline-demo-consumers";
 
 impl Default for RehearsalConfig {
     fn default() -> Self {
@@ -44,6 +52,7 @@ impl Default for RehearsalConfig {
             round_trip: Duration::from_millis(20),
             heartbeat_interval: Duration::from_secs(2),
             signal_interval: Duration::from_secs(1),
+            consumers: vec!["consumer-1".to_owned()],
         }
     }
 }
@@ -52,7 +61,10 @@ impl Default for RehearsalConfig {
 struct Inner {
     cluster: Option<Arc<EmbeddedCluster>>,
     workloads: BTreeMap<SidecarId, DemoWorkload>,
+    consumers: BTreeMap<String, DemoConsumer>,
     brokers_down: BTreeSet<i32>,
+    /// Brokers whose round trip a fault has raised, and by how much.
+    slowed: BTreeMap<i32, Duration>,
     lifecycle: Option<Lifecycle>,
     error: Option<String>,
 }
@@ -67,14 +79,6 @@ impl RehearsalEnvironment {
         Self { config, inner: Mutex::default() }
     }
 
-    /// Changes a running demo producer's rate (what a burst fault does).
-    pub async fn set_rate(&self, producer: &SidecarId, rate: u32) -> Result<(), String> {
-        let inner = self.inner.lock().await;
-        let workload = inner.workloads.get(producer).ok_or_else(|| format!("no demo producer {producer}"))?;
-        workload.producer.set_rate(rate);
-        Ok(())
-    }
-
     pub async fn broker_down(&self, broker: i32) -> Result<(), String> {
         let mut inner = self.inner.lock().await;
         inner.cluster.as_ref().ok_or("rehearsal is not running")?.broker_down(broker)?;
@@ -86,6 +90,45 @@ impl RehearsalEnvironment {
         let mut inner = self.inner.lock().await;
         inner.cluster.as_ref().ok_or("rehearsal is not running")?.broker_up(broker)?;
         inner.brokers_down.remove(&broker);
+        Ok(())
+    }
+
+    /// Sets a producer's rate; returns the previous one.
+    pub async fn swap_rate(&self, producer: &str, rate: u32) -> Result<u32, String> {
+        let id = SidecarId::parse(producer).map_err(|e| format!("producer {producer:?}: {e}"))?;
+        let inner = self.inner.lock().await;
+        let workload = inner.workloads.get(&id).ok_or_else(|| format!("no demo producer {producer}"))?;
+        Ok(workload.producer.state().rate.swap(rate, std::sync::atomic::Ordering::Relaxed))
+    }
+
+    pub async fn nominal_rate(&self, producer: &str) -> Result<u32, String> {
+        let id = SidecarId::parse(producer).map_err(|e| format!("producer {producer:?}: {e}"))?;
+        let inner = self.inner.lock().await;
+        let workload = inner.workloads.get(&id).ok_or_else(|| format!("no demo producer {producer}"))?;
+        Ok(workload.producer.state().nominal_rate)
+    }
+
+    /// Sets a consumer's processing delay per record; returns the previous one.
+    pub async fn swap_delay(&self, consumer: &str, ms: u64) -> Result<u64, String> {
+        let inner = self.inner.lock().await;
+        let consumer = inner.consumers.get(consumer).ok_or_else(|| format!("no demo consumer {consumer}"))?;
+        Ok(consumer.set_delay(ms))
+    }
+
+    /// Raises a broker's round trip above the simulated network's by `extra`.
+    pub async fn set_extra_round_trip(&self, broker: i32, extra: Duration) -> Result<(), String> {
+        let mut inner = self.inner.lock().await;
+        inner.cluster.as_ref().ok_or("rehearsal is not running")?.set_round_trip(broker, self.config.round_trip + extra)?;
+        inner.slowed.insert(broker, extra);
+        Ok(())
+    }
+
+    pub async fn restore_round_trip(&self, broker: i32) -> Result<(), String> {
+        let mut inner = self.inner.lock().await;
+        if let Some(cluster) = inner.cluster.as_ref() {
+            cluster.set_round_trip(broker, self.config.round_trip)?;
+        }
+        inner.slowed.remove(&broker);
         Ok(())
     }
 
@@ -115,6 +158,14 @@ impl RehearsalEnvironment {
                 })
                 .await?;
             self.inner.lock().await.workloads.insert(id.clone(), workload);
+        }
+        for id in &self.config.consumers {
+            let consumer = progress
+                .step(&format!("Start demo consumer {id} (group {CONSUMER_GROUP})"), async {
+                    DemoConsumer::start(&kafka, id, CONSUMER_GROUP, topics::DEMO.name)
+                })
+                .await?;
+            self.inner.lock().await.consumers.insert(id.clone(), consumer);
         }
         Ok(kafka)
     }
@@ -152,6 +203,8 @@ impl Environment for RehearsalEnvironment {
             let mut inner = self.inner.lock().await;
             inner.lifecycle = Some(Lifecycle::Stopped);
             inner.brokers_down.clear();
+            inner.slowed.clear();
+            inner.consumers.clear();
             (std::mem::take(&mut inner.workloads), inner.cluster.take())
         };
         for (_, workload) in workloads {
@@ -160,6 +213,36 @@ impl Environment for RehearsalEnvironment {
         if let Some(cluster) = cluster {
             // Joining the cluster's thread blocks; keep it off the async workers.
             let _ = tokio::task::spawn_blocking(move || drop(cluster)).await;
+        }
+    }
+
+    fn supports(&self, kind: FaultKind) -> bool {
+        faults::supports(kind)
+    }
+
+    async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
+        faults::inject(self, fault).await
+    }
+
+    async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
+        faults::revert(self, fault, receipt).await
+    }
+
+    async fn verify_clean(&self) -> Vec<Check> {
+        let inner = self.inner.lock().await;
+        let down: Vec<String> = inner.brokers_down.iter().map(|b| format!("broker-{b}")).collect();
+        let slowed: Vec<String> = inner.slowed.keys().map(|b| format!("broker-{b}")).collect();
+        vec![
+            Check { what: "every embedded broker is up".into(), ok: down.is_empty(), detail: down.join(", ") },
+            Check { what: "no broker is slowed down".into(), ok: slowed.is_empty(), detail: slowed.join(", ") },
+        ]
+    }
+
+    fn consumer_groups(&self) -> Vec<String> {
+        if self.config.consumers.is_empty() {
+            Vec::new()
+        } else {
+            vec![CONSUMER_GROUP.to_owned()]
         }
     }
 

@@ -1,0 +1,129 @@
+//! A scenario as its file says it: timed steps with a talk track, and expectations with
+//! deadlines. Files are TOML; every mistake is reported with the file and line.
+
+use faultline_protocol::vocabulary::{Condition, Situation};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::chaos::Fault;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Environments it is written for (`rehearsal`, `local`, `docker`, `external`).
+    pub environments: Vec<String>,
+    /// Seconds after the last heal within which everything must be STABLE again.
+    #[serde(default = "default_recover_within")]
+    pub recover_within: f64,
+    #[serde(default)]
+    pub step: Vec<Spanned<Step>>,
+    #[serde(default)]
+    pub expect: Vec<Spanned<Expectation>>,
+}
+
+fn default_recover_within() -> f64 {
+    60.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Inject `fault`.
+    Inject,
+    /// Inject `fault` `steps` times, every `every` seconds, its `ms` rising to `to`.
+    Ramp,
+    /// Revert this run's faults (only those on `fault`'s spot, when given).
+    Heal,
+    /// Nothing but the talk track.
+    Note,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Seconds after the run starts.
+    pub at: f64,
+    pub action: Action,
+    pub fault: Option<Fault>,
+    pub to: Option<u32>,
+    pub every: Option<f64>,
+    pub steps: Option<u32>,
+    /// What the presenter says at this step.
+    pub talk: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExpectKind {
+    /// `subject` (a sidecar id, `broker-N`, or `group NAME`) reaches `condition`.
+    Condition,
+    /// Some subject reaches `situation`.
+    Situation,
+    /// The cluster's under-replicated partitions rise above `above`.
+    UnderReplicated,
+    /// Sidecar `subject`'s request latency rises above `above` ms.
+    Latency,
+    /// Consumer group `subject`'s lag rises above `above` seconds.
+    Lag,
+    /// Broker `subject`'s request handler idle share drops below `below` %.
+    BrokerIdle,
+    /// The platform heals sidecar `subject` by itself (a self-healing episode).
+    Healed,
+    /// Everything is STABLE and fully replicated again (counted from the heal).
+    AllStable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reference {
+    /// The first injection of the run.
+    #[default]
+    Injection,
+    /// The run's first heal step.
+    Heal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The sentence shown to the audience, e.g. "producer-1 DEGRADED within 8 s".
+    pub text: String,
+    pub kind: ExpectKind,
+    pub subject: Option<String>,
+    pub condition: Option<Condition>,
+    pub situation: Option<Situation>,
+    pub above: Option<f64>,
+    pub below: Option<f64>,
+    /// Seconds after `from`.
+    pub within: f64,
+    #[serde(default)]
+    pub from: Option<Reference>,
+    /// Environments where it applies (all, when absent): some numbers exist only where
+    /// brokers have JMX.
+    pub only: Option<Vec<String>>,
+}
+
+/// A file's problem, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}: line {line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
+}

@@ -1,0 +1,287 @@
+//! Runs one scenario: its steps on a timeline, its expectations judged from the event bus,
+//! the stopwatch, and — whatever happens — every fault it injected reverted at the end.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use faultline_kafka::now_ms;
+use serde::Serialize;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::Mutex;
+
+use super::expectations::{ExpectationView, Tracked};
+use super::model::{Action, Reference};
+use super::scenario::Scenario;
+use super::world::World;
+use crate::chaos::Chaos;
+use crate::events::{Event, RunPhase};
+use crate::state::SharedState;
+use crate::Bus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Running,
+    Passed,
+    Failed,
+}
+
+/// Times every run records; the same numbers feed the UI, the report and the benchmarks.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stopwatch {
+    /// First injection, ms after the run started.
+    pub injected_at_ms: Option<u64>,
+    /// First detection (the first expectation met) after the first injection.
+    pub detected_after_ms: Option<u64>,
+    /// The (last) heal, ms after the first injection.
+    pub healed_at_ms: Option<u64>,
+    /// Everything STABLE again, ms after the heal.
+    pub recovered_after_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepView {
+    pub at: f64,
+    pub action: Action,
+    pub description: String,
+    pub talk: String,
+    pub done_at_ms: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunView {
+    pub run_id: String,
+    pub scenario_id: String,
+    pub title: String,
+    pub environment: String,
+    pub status: RunStatus,
+    pub started_at_ms: i64,
+    pub finished_at_ms: Option<i64>,
+    pub expectations: Vec<ExpectationView>,
+    /// Expectations that do not apply in this environment.
+    pub skipped: Vec<String>,
+    pub stopwatch: Stopwatch,
+    pub steps: Vec<StepView>,
+    /// Why it failed, in a sentence.
+    pub reason: Option<String>,
+    pub reverted: Vec<String>,
+}
+
+pub struct RunContext {
+    pub chaos: Arc<Chaos>,
+    pub bus: Bus,
+    pub state: SharedState,
+    pub environment: String,
+}
+
+impl RunView {
+    pub fn new(run_id: &str, scenario: &Scenario, environment: &str) -> Self {
+        let applies = |only: &Option<Vec<String>>| only.as_ref().is_none_or(|envs| envs.iter().any(|e| e == environment));
+        Self {
+            run_id: run_id.to_owned(),
+            scenario_id: scenario.id.clone(),
+            title: scenario.title.clone(),
+            environment: environment.to_owned(),
+            status: RunStatus::Running,
+            started_at_ms: now_ms(),
+            finished_at_ms: None,
+            expectations: Vec::new(),
+            skipped: scenario.expectations.iter().filter(|e| !applies(&e.only)).map(|e| e.text.clone()).collect(),
+            stopwatch: Stopwatch::default(),
+            steps: scenario
+                .steps
+                .iter()
+                .map(|s| StepView {
+                    at: s.at,
+                    action: s.action,
+                    description: s.fault.as_ref().map(|f| f.describe()).unwrap_or_default(),
+                    talk: s.talk.clone(),
+                    done_at_ms: None,
+                    error: None,
+                })
+                .collect(),
+            reason: None,
+            reverted: Vec::new(),
+        }
+    }
+}
+
+pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunView>>) {
+    let run_id = view.lock().await.run_id.clone();
+    let announce = |phase: RunPhase, text: String| {
+        ctx.bus.publish(Event::Scenario { run_id: run_id.clone(), scenario_id: scenario.id.clone(), phase, text });
+    };
+    announce(RunPhase::Started, format!("Scenario {} started.", scenario.title));
+    let mut events = ctx.bus.subscribe();
+    let start = Instant::now();
+    let mut world = World::from_state(&ctx.state);
+    let environment = ctx.environment.clone();
+    let mut tracked: Vec<Tracked> = scenario
+        .expectations
+        .iter()
+        .filter(|e| e.only.as_ref().is_none_or(|envs| envs.iter().any(|x| x == &environment)))
+        .cloned()
+        .map(Tracked::new)
+        .collect();
+    let last_heal = scenario.steps.iter().rposition(|s| s.action == Action::Heal);
+    let mut injected_at: Option<Instant> = None;
+    let mut healed_at: Option<Instant> = None;
+    let mut recovered_at: Option<Instant> = None;
+    let mut next = 0;
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+
+    loop {
+        let step_due = scenario.steps.get(next).map(|s| start + Duration::from_secs_f64(s.at));
+        tokio::select! {
+            _ = sleep_until(step_due) => {
+                let step = &scenario.steps[next];
+                let outcome = run_step(&ctx, &run_id, step.action, step.fault.as_ref()).await;
+                let now = Instant::now();
+                if step.action == Action::Inject && outcome.is_ok() && injected_at.is_none() {
+                    injected_at = Some(now);
+                }
+                if Some(next) == last_heal {
+                    healed_at = Some(now);
+                }
+                {
+                    let mut view = view.lock().await;
+                    view.steps[next].done_at_ms = Some(start.elapsed().as_millis() as u64);
+                    view.steps[next].error = outcome.as_ref().err().cloned();
+                }
+                let text = match (&outcome, step.talk.is_empty()) {
+                    (Err(error), _) => format!("Step failed: {error}"),
+                    (Ok(done), true) => done.clone(),
+                    (Ok(_), false) => step.talk.clone(),
+                };
+                announce(RunPhase::Step, text);
+                next += 1;
+            }
+            event = events.recv() => match event {
+                Ok(event) => world.apply(&event.event),
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            },
+            _ = tick.tick() => {}
+        }
+        let now = Instant::now();
+        for t in &mut tracked {
+            let reference = match t.reference() {
+                Reference::Injection => injected_at,
+                Reference::Heal => healed_at,
+            };
+            let was_met = t.view.met;
+            t.check(&world, reference.map(|r| now.saturating_duration_since(r)));
+            if t.view.met && !was_met {
+                announce(RunPhase::Expectation, format!("✓ {} (after {} ms)", t.view.text, t.view.after_ms.unwrap_or(0)));
+            }
+        }
+        if let (Some(heal), None) = (healed_at, recovered_at) {
+            if world.all_stable() {
+                recovered_at = Some(now);
+                announce(RunPhase::Recovered, format!("Everything is STABLE again, {} ms after the heal.", now.duration_since(heal).as_millis()));
+            }
+        }
+        update_view(&view, &tracked, start, injected_at, healed_at, recovered_at).await;
+        let steps_done = next >= scenario.steps.len();
+        let judged = tracked.iter().all(|t| t.view.settled);
+        let recovery_over = match (healed_at, recovered_at) {
+            (None, _) | (_, Some(_)) => true,
+            (Some(heal), None) => now.duration_since(heal).as_secs_f64() > scenario.recover_within,
+        };
+        if steps_done && judged && recovery_over {
+            break;
+        }
+    }
+
+    let reverted = ctx.chaos.revert_run(&run_id).await;
+    let mut view = view.lock().await;
+    view.reverted = reverted;
+    let missed: Vec<String> = view.expectations.iter().filter(|e| !e.met).map(|e| e.text.clone()).collect();
+    let step_errors: Vec<String> = view.steps.iter().filter_map(|s| s.error.clone()).collect();
+    let unrecovered = healed_at.is_some() && recovered_at.is_none();
+    view.status = if missed.is_empty() && step_errors.is_empty() && !unrecovered { RunStatus::Passed } else { RunStatus::Failed };
+    view.reason = match (missed.is_empty(), step_errors.is_empty(), unrecovered) {
+        (true, true, false) => None,
+        (false, _, _) => Some(format!("Not met: {}.", missed.join("; "))),
+        (true, false, _) => Some(format!("A step failed: {}.", step_errors.join("; "))),
+        (true, true, true) => Some(format!("Not STABLE within {} s of the heal: {}.", scenario.recover_within, world.unstable().join(", "))),
+    };
+    view.finished_at_ms = Some(now_ms());
+    let summary = match &view.reason {
+        None => format!("Scenario {} passed.", scenario.title),
+        Some(reason) => format!("Scenario {} failed. {reason}", scenario.title),
+    };
+    drop(view);
+    announce(RunPhase::Finished, summary);
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Carries out one step; returns what it did in a sentence.
+async fn run_step(ctx: &RunContext, run_id: &str, action: Action, fault: Option<&crate::chaos::Fault>) -> Result<String, String> {
+    match (action, fault) {
+        (Action::Inject | Action::Ramp, Some(fault)) => ctx
+            .chaos
+            .inject(fault.clone(), Some(run_id.to_owned()))
+            .await
+            .map(|f| format!("Injected: {}.", f.description))
+            .map_err(|e| e.to_string()),
+        (Action::Heal, Some(fault)) => {
+            let spot = fault.spot();
+            let ids: Vec<String> = ctx
+                .chaos
+                .active()
+                .await
+                .into_iter()
+                .filter(|f| f.run_id.as_deref() == Some(run_id) && f.fault.spot() == spot)
+                .map(|f| f.id)
+                .collect();
+            let mut done = Vec::new();
+            for id in ids {
+                done.push(ctx.chaos.revert(&id).await.map_err(|e| e.to_string())?);
+            }
+            Ok(done.join(" "))
+        }
+        (Action::Heal, None) => Ok(ctx.chaos.revert_run(run_id).await.join(" ")),
+        (Action::Note, _) => Ok(String::new()),
+        (_, None) => Err("the step has no fault".into()),
+    }
+}
+
+async fn update_view(
+    view: &Mutex<RunView>,
+    tracked: &[Tracked],
+    start: Instant,
+    injected_at: Option<Instant>,
+    healed_at: Option<Instant>,
+    recovered_at: Option<Instant>,
+) {
+    let mut view = view.lock().await;
+    view.expectations = tracked.iter().map(|t| t.view.clone()).collect();
+    let millis = |d: Duration| d.as_millis() as u64;
+    view.stopwatch = Stopwatch {
+        injected_at_ms: injected_at.map(|i| millis(i - start)),
+        detected_after_ms: tracked
+            .iter()
+            .filter(|t| t.view.met && t.reference() == Reference::Injection)
+            .filter_map(|t| t.view.after_ms)
+            .min(),
+        healed_at_ms: match (injected_at, healed_at) {
+            (Some(i), Some(h)) => Some(millis(h.saturating_duration_since(i))),
+            _ => None,
+        },
+        recovered_after_ms: match (healed_at, recovered_at) {
+            (Some(h), Some(r)) => Some(millis(r.saturating_duration_since(h))),
+            _ => None,
+        },
+    };
+}

@@ -1,0 +1,123 @@
+//! What a scenario run knows of the world, kept up to date from the event bus: each
+//! subject's condition, brokers' replication and idleness, latencies, lags, episodes.
+
+use std::collections::{HashMap, HashSet};
+
+use faultline_protocol::vocabulary::{Condition, Situation};
+
+use crate::events::{EpisodeOutcome, Event};
+use crate::state::registry::SidecarStatus;
+use crate::state::SharedState;
+
+#[derive(Debug, Default)]
+pub struct World {
+    pub conditions: HashMap<String, (Condition, Situation)>,
+    pub inactive: HashSet<String>,
+    pub under_replicated: HashMap<i32, i64>,
+    pub request_idle_pct: HashMap<i32, f64>,
+    pub latency_ms: HashMap<String, f64>,
+    pub lag_seconds: HashMap<String, f64>,
+    pub healed: HashSet<String>,
+    /// Situations reached since the run started.
+    pub situations: HashSet<Situation>,
+}
+
+impl World {
+    /// Starts from what the platform knows now.
+    pub fn from_state(state: &SharedState) -> Self {
+        let mut world = World::default();
+        if let Ok(registry) = state.registry.read() {
+            for (id, entry) in registry.entries() {
+                if entry.status != SidecarStatus::Active {
+                    world.inactive.insert(id.to_string());
+                }
+            }
+        }
+        if let Ok(observations) = state.observations.read() {
+            if let Ok(registry) = state.registry.read() {
+                for (id, _) in registry.entries() {
+                    if let Some(o) = observations.get(id) {
+                        world.conditions.insert(id.to_string(), (o.condition, o.situation));
+                    }
+                }
+            }
+        }
+        if let Ok(brokers) = state.brokers.read() {
+            for (id, b) in brokers.iter() {
+                world.conditions.insert(format!("broker-{id}"), (b.condition, Situation::Normal));
+                if let Some(urp) = b.under_replicated_partitions {
+                    world.under_replicated.insert(*id, urp);
+                }
+            }
+        }
+        if let Ok(groups) = state.groups.read() {
+            for (name, g) in &groups.latest {
+                world.conditions.insert(format!("group {name}"), (g.condition, Situation::Normal));
+            }
+        }
+        world
+    }
+
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Condition { subject, condition, situation, .. } => {
+                self.conditions.insert(subject.clone(), (*condition, *situation));
+                self.situations.insert(*situation);
+            }
+            Event::SidecarStatus { sidecar_id, status, .. } => {
+                if *status == SidecarStatus::Active {
+                    self.inactive.remove(sidecar_id);
+                } else {
+                    self.inactive.insert(sidecar_id.clone());
+                }
+            }
+            Event::Broker { broker_id, under_replicated_partitions, request_handler_idle_pct, .. } => {
+                if let Some(urp) = under_replicated_partitions {
+                    self.under_replicated.insert(*broker_id, *urp);
+                }
+                if let Some(idle) = request_handler_idle_pct {
+                    self.request_idle_pct.insert(*broker_id, *idle);
+                }
+            }
+            Event::Signal { sidecar_id, request_latency_ms, .. } => {
+                self.latency_ms.insert(sidecar_id.clone(), *request_latency_ms);
+            }
+            Event::ConsumerLag { group, lag_seconds, .. } => {
+                self.lag_seconds.insert(group.clone(), *lag_seconds);
+            }
+            Event::Episode { sidecar_id, outcome: EpisodeOutcome::Healed, .. } => {
+                self.healed.insert(sidecar_id.clone());
+            }
+            _ => {}
+        }
+    }
+
+    pub fn under_replicated(&self) -> i64 {
+        self.under_replicated.values().sum()
+    }
+
+    /// Every live subject STABLE and nothing under-replicated.
+    pub fn all_stable(&self) -> bool {
+        let calm = self
+            .conditions
+            .iter()
+            .filter(|(subject, _)| !self.inactive.contains(*subject))
+            .all(|(_, (condition, _))| *condition == Condition::Stable);
+        calm && self.under_replicated() == 0
+    }
+
+    /// The subjects that are not STABLE, for a failure message.
+    pub fn unstable(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .conditions
+            .iter()
+            .filter(|(subject, (condition, _))| !self.inactive.contains(*subject) && *condition != Condition::Stable)
+            .map(|(subject, (condition, _))| format!("{subject} {condition:?}"))
+            .collect();
+        if self.under_replicated() > 0 {
+            names.push(format!("{} under-replicated partitions", self.under_replicated()));
+        }
+        names.sort();
+        names
+    }
+}

@@ -1,0 +1,60 @@
+//! The fault API: list, inject, revert, restore everything, and what the last start found.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::AppState;
+use crate::chaos::{ActiveFault, ChaosError, Fault, RestoreReport};
+
+/// How long "restore all" waits for everything to turn green.
+const SETTLE_WITHIN: Duration = Duration::from_secs(45);
+
+pub async fn list(State(app): State<AppState>) -> Json<Vec<ActiveFault>> {
+    Json(app.chaos.active().await)
+}
+
+/// `POST /api/faults` with a fault (`{"kind":"latency","broker":1,"ms":500}`).
+pub async fn inject(State(app): State<AppState>, body: Option<Json<Fault>>) -> Response {
+    let Some(Json(fault)) = body else {
+        return error(StatusCode::BAD_REQUEST, r#"expected a fault such as {"kind":"latency","broker":1,"ms":500}"#.into());
+    };
+    match app.chaos.inject(fault, None).await {
+        Ok(active) => (StatusCode::CREATED, Json(active)).into_response(),
+        Err(failure) => chaos_error(failure),
+    }
+}
+
+pub async fn revert(State(app): State<AppState>, Path(id): Path<String>) -> Response {
+    match app.chaos.revert(&id).await {
+        Ok(sentence) => Json(json!({ "reverted": sentence })).into_response(),
+        Err(failure) => chaos_error(failure),
+    }
+}
+
+/// The panic button: reverts everything, then verifies all-green and says what it did.
+pub async fn restore(State(app): State<AppState>) -> Json<RestoreReport> {
+    Json(app.chaos.restore_all(SETTLE_WITHIN).await)
+}
+
+pub async fn recovery(State(app): State<AppState>) -> Json<Option<RestoreReport>> {
+    Json(app.chaos.recovery.lock().await.clone())
+}
+
+fn chaos_error(failure: ChaosError) -> Response {
+    let status = match failure {
+        ChaosError::Invalid(_) => StatusCode::BAD_REQUEST,
+        ChaosError::Unsupported { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        ChaosError::Unknown(_) => StatusCode::NOT_FOUND,
+        ChaosError::Failed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    error(status, failure.to_string())
+}
+
+fn error(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
