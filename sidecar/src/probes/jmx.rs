@@ -3,7 +3,7 @@
 //! setting the control MBean's `Rate`.
 
 use faultline_jmx::{JmxClient, JmxError, JmxValue};
-use faultline_protocol::{Command, ConsumerMetrics, ProducerMetrics};
+use faultline_protocol::{BrokerLink, Command, ConsumerMetrics, ProducerMetrics};
 
 use crate::{Control, ControlError, Probe, ProbeError, Reading};
 
@@ -35,11 +35,14 @@ pub struct JmxProbe {
     target: JmxTarget,
     /// The client's `client-id`, found on the first successful read.
     client_id: Option<String>,
+    /// The producer's per-broker MBeans, looked up again every so often (brokers come and go).
+    nodes: Vec<String>,
+    samples: u64,
 }
 
 impl JmxProbe {
     pub fn new(client: JmxClient, target: JmxTarget) -> Self {
-        Self { client, target, client_id: None }
+        Self { client, target, client_id: None, nodes: Vec::new(), samples: 0 }
     }
 
     async fn client_id(&mut self) -> Result<String, ProbeError> {
@@ -72,6 +75,10 @@ impl JmxProbe {
             .read(&producer_control(id), &["Rate", "SendErrors"])
             .await
             .unwrap_or_default();
+        let brokers = self.read_nodes(id).await;
+        // The slowest broker's latency, not the average over all requests: a slow broker
+        // completes few requests and would barely move an average dominated by the fast.
+        let slowest = brokers.iter().map(|b| b.rtt_ms).fold(0.0_f64, f64::max);
         let total = number(&metrics, "buffer-total-bytes");
         let available = number(&metrics, "buffer-available-bytes");
         Ok(ProducerMetrics {
@@ -79,7 +86,7 @@ impl JmxProbe {
             queue_bytes_max: total.max(0.0) as u64,
             target_rate: number(&control, "Rate").max(0.0) as u32,
             send_rate: number(&metrics, "record-send-rate"),
-            request_latency_ms: number(&metrics, "request-latency-avg"),
+            request_latency_ms: slowest.max(number(&metrics, "request-latency-avg")),
             tx_errors: number(&metrics, "record-error-total") as u64,
             retries: number(&metrics, "record-retry-total") as u64,
             queue_full_errors: number(&control, "SendErrors") as u64,
@@ -87,8 +94,27 @@ impl JmxProbe {
             buffer_wait_ratio: number(&metrics, "bufferpool-wait-ratio"),
             error_rate: number(&metrics, "record-error-rate"),
             retry_rate: number(&metrics, "record-retry-rate"),
+            brokers,
             ..ProducerMetrics::default()
         })
+    }
+
+    /// Each broker's average request latency as this producer sees it.
+    async fn read_nodes(&mut self, id: &str) -> Vec<BrokerLink> {
+        if self.nodes.is_empty() || self.samples % 10 == 0 {
+            let pattern = format!("kafka.producer:type=producer-node-metrics,client-id={id},node-id=*");
+            if let Ok(names) = self.client.query_names(&pattern).await {
+                self.nodes = names;
+            }
+        }
+        self.samples += 1;
+        let mut links = Vec::new();
+        for name in &self.nodes {
+            let Ok(values) = self.client.read(name, &["request-latency-avg"]).await else { continue };
+            let node = name.split("node-id=").nth(1).unwrap_or(name).to_owned();
+            links.push(BrokerLink { name: node, state: "UP".into(), rtt_ms: number(&values, "request-latency-avg") });
+        }
+        links
     }
 
     async fn read_consumer(&mut self, id: &str, group: &str) -> Result<ConsumerMetrics, ProbeError> {

@@ -61,9 +61,9 @@ impl Probe for LibrdkafkaProbe {
                 self.last_rtt_ms.insert(broker.name.clone(), window.avg as f64 / 1000.0);
             }
         }
-        let rtts: Vec<f64> = brokers.iter().filter_map(|b| self.last_rtt_ms.get(&b.name).copied()).collect();
+        // The slowest broker's round trip, as the JMX probe reports it.
         let request_latency_ms =
-            if rtts.is_empty() { 0.0 } else { rtts.iter().sum::<f64>() / rtts.len() as f64 };
+            brokers.iter().filter_map(|b| self.last_rtt_ms.get(&b.name).copied()).fold(0.0_f64, f64::max);
         let mut links: Vec<BrokerLink> = brokers
             .iter()
             .map(|b| BrokerLink {

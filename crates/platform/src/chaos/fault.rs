@@ -16,7 +16,7 @@ pub enum DownMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Fault {
     BrokerDown { broker: i32, mode: DownMode },
     /// Added delay on the network path between clients and one broker.

@@ -37,6 +37,11 @@ impl Tracked {
         }
     }
 
+    /// Whether it would be met right now (used to wait until it is not, before a run).
+    pub fn holds_now(&self, world: &World) -> bool {
+        holds(&self.expectation, world)
+    }
+
     /// Checks at `since_reference` (None: its reference has not happened yet).
     pub fn check(&mut self, world: &World, since_reference: Option<Duration>) {
         let Some(elapsed) = since_reference else { return };

@@ -32,7 +32,7 @@ pub enum RunError {
     Unknown(String),
     #[error("scenario {0} is not written for the {1} environment")]
     Unsupported(String, String),
-    #[error("scenario {0} is running; wait for it to finish (or restore all)")]
+    #[error("scenario {0} is running; wait for it to finish")]
     Busy(String),
 }
 

@@ -82,7 +82,7 @@ pub enum Reference {
     /// The first injection of the run.
     #[default]
     Injection,
-    /// The run's first heal step.
+    /// The run's last heal step (a staged heal is over when its last stage is).
     Heal,
 }
 

@@ -59,6 +59,8 @@ pub struct RunView {
     pub title: String,
     pub environment: String,
     pub status: RunStatus,
+    /// False when the run started although the previous trouble had not cleared.
+    pub settled: bool,
     pub started_at_ms: i64,
     pub finished_at_ms: Option<i64>,
     pub expectations: Vec<ExpectationView>,
@@ -87,6 +89,7 @@ impl RunView {
             title: scenario.title.clone(),
             environment: environment.to_owned(),
             status: RunStatus::Running,
+            settled: false,
             started_at_ms: now_ms(),
             finished_at_ms: None,
             expectations: Vec::new(),
@@ -117,7 +120,6 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
     };
     announce(RunPhase::Started, format!("Scenario {} started.", scenario.title));
     let mut events = ctx.bus.subscribe();
-    let start = Instant::now();
     let mut world = World::from_state(&ctx.state);
     let environment = ctx.environment.clone();
     let mut tracked: Vec<Tracked> = scenario
@@ -127,6 +129,12 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         .cloned()
         .map(Tracked::new)
         .collect();
+    let settled = settle(&mut world, &mut events, &tracked).await;
+    view.lock().await.settled = settled;
+    if !settled {
+        announce(RunPhase::Step, format!("Not everything is STABLE ({}); starting anyway.", world.unstable().join(", ")));
+    }
+    let start = Instant::now();
     let last_heal = scenario.steps.iter().rposition(|s| s.action == Action::Heal);
     let mut injected_at: Option<Instant> = None;
     let mut healed_at: Option<Instant> = None;
@@ -187,6 +195,19 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         }
         update_view(&view, &tracked, start, injected_at, healed_at, recovered_at).await;
         let steps_done = next >= scenario.steps.len();
+        if steps_done {
+            // A reference that never came (every injection failed, no heal) can never start
+            // its expectations' clocks: they are misses, not a run that never ends.
+            for t in &mut tracked {
+                let missing = match t.reference() {
+                    Reference::Injection => injected_at.is_none(),
+                    Reference::Heal => healed_at.is_none(),
+                };
+                if missing {
+                    t.view.settled = true;
+                }
+            }
+        }
         let judged = tracked.iter().all(|t| t.view.settled);
         let recovery_over = match (healed_at, recovered_at) {
             (None, _) | (_, Some(_)) => true,
@@ -217,6 +238,38 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
     };
     drop(view);
     announce(RunPhase::Finished, summary);
+}
+
+/// How long a run waits for the previous trouble to clear before it starts.
+const SETTLE_WITHIN: Duration = Duration::from_secs(90);
+
+/// Waits until everything is STABLE and no detection the run expects already holds, so that
+/// what the run detects is caused by the run (a previous scenario's recovery, or a latency
+/// average still carrying its slow requests, may still be under way). False if it never
+/// settles.
+async fn settle(
+    world: &mut World,
+    events: &mut tokio::sync::broadcast::Receiver<Arc<crate::BusEvent>>,
+    tracked: &[Tracked],
+) -> bool {
+    let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
+    let calm = |world: &World| {
+        world.all_stable() && !tracked.iter().any(|t| t.reference() == Reference::Injection && t.holds_now(world))
+    };
+    let mut settled = true;
+    while !calm(world) {
+        world.forget_history();
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Ok(event)) => world.apply(&event.event),
+            Ok(Err(RecvError::Lagged(_))) => {}
+            Ok(Err(RecvError::Closed)) | Err(_) => {
+                settled = false;
+                break;
+            }
+        }
+    }
+    world.forget_history();
+    settled
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

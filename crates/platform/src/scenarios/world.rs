@@ -92,6 +92,13 @@ impl World {
         }
     }
 
+    /// Forgets what happened before the run proper (situations reached, episodes healed),
+    /// keeping the current state of every subject.
+    pub fn forget_history(&mut self) {
+        self.situations.clear();
+        self.healed.clear();
+    }
+
     pub fn under_replicated(&self) -> i64 {
         self.under_replicated.values().sum()
     }
