@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use faultline_jmx::JmxClient;
 use faultline_kafka::ClientSettings;
 use faultline_protocol::SidecarId;
-use faultline_jmx::JmxClient;
 use faultline_protocol::SidecarType;
 use faultline_sidecar::probes::{JmxProbe, JmxRateControl, JmxTarget, LibrdkafkaProbe, NoControl};
 use faultline_sidecar::workload::{DemoProducer, DemoProducerConfig};
@@ -74,12 +74,17 @@ enum TypeArg {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,librdkafka=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,librdkafka=warn".into()),
         )
         .init();
     let args = Args::parse();
-    let id = SidecarId::parse(&args.id).with_context(|| format!("--id {:?} is not a valid sidecar id", args.id))?;
-    anyhow::ensure!(args.heartbeat_ms > 0 && args.signal_ms > 0, "--heartbeat-ms and --signal-ms must be positive");
+    let id = SidecarId::parse(&args.id)
+        .with_context(|| format!("--id {:?} is not a valid sidecar id", args.id))?;
+    anyhow::ensure!(
+        args.heartbeat_ms > 0 && args.signal_ms > 0,
+        "--heartbeat-ms and --signal-ms must be positive"
+    );
     let mut kafka = ClientSettings::new(&args.bootstrap);
     if let Some(path) = &args.kafka_config {
         kafka = kafka.with_properties_file(path)?;
@@ -87,33 +92,42 @@ async fn main() -> anyhow::Result<()> {
     let mut config = SidecarConfig::new(id, kafka.clone());
     // Either a Java client over JMX, or a demo producer of our own watched through its
     // librdkafka statistics.
-    let (probe, control, demo): (Box<dyn Probe>, Arc<dyn Control>, Option<DemoProducer>) = match &args.jmx {
-        Some(endpoint) => {
-            let client = JmxClient::for_endpoint(endpoint);
-            let client_id = args.client_id.clone().unwrap_or_else(|| args.id.clone());
-            config.jmx_endpoint = Some(endpoint.clone());
-            match args.sidecar_type {
-                TypeArg::Producer => (
-                    Box::new(JmxProbe::new(client.clone(), JmxTarget::Producer)),
-                    Arc::new(JmxRateControl::new(client, client_id)),
-                    None,
-                ),
-                TypeArg::Consumer => {
-                    config.sidecar_type = SidecarType::Consumer;
-                    let target = JmxTarget::Consumer { group: args.group.clone() };
-                    (Box::new(JmxProbe::new(client, target)), Arc::new(NoControl), None)
+    let (probe, control, demo): (Box<dyn Probe>, Arc<dyn Control>, Option<DemoProducer>) =
+        match &args.jmx {
+            Some(endpoint) => {
+                let client = JmxClient::for_endpoint(endpoint);
+                let client_id = args.client_id.clone().unwrap_or_else(|| args.id.clone());
+                config.jmx_endpoint = Some(endpoint.clone());
+                match args.sidecar_type {
+                    TypeArg::Producer => (
+                        Box::new(JmxProbe::new(client.clone(), JmxTarget::Producer)),
+                        Arc::new(JmxRateControl::new(client, client_id)),
+                        None,
+                    ),
+                    TypeArg::Consumer => {
+                        config.sidecar_type = SidecarType::Consumer;
+                        let target = JmxTarget::Consumer {
+                            group: args.group.clone(),
+                        };
+                        (
+                            Box::new(JmxProbe::new(client, target)),
+                            Arc::new(NoControl),
+                            None,
+                        )
+                    }
                 }
             }
-        }
-        None => {
-            let mut producer_config = DemoProducerConfig::new(args.id.clone(), args.topic.clone());
-            producer_config.rate = args.rate;
-            producer_config.message_bytes = args.message_bytes;
-            let producer = DemoProducer::start(&kafka, producer_config).context("cannot start the demo producer")?;
-            let probe = LibrdkafkaProbe::new(producer.statistics(), producer.state());
-            (Box::new(probe), producer.control(), Some(producer))
-        }
-    };
+            None => {
+                let mut producer_config =
+                    DemoProducerConfig::new(args.id.clone(), args.topic.clone());
+                producer_config.rate = args.rate;
+                producer_config.message_bytes = args.message_bytes;
+                let producer = DemoProducer::start(&kafka, producer_config)
+                    .context("cannot start the demo producer")?;
+                let probe = LibrdkafkaProbe::new(producer.statistics(), producer.state());
+                (Box::new(probe), producer.control(), Some(producer))
+            }
+        };
     config.workload = args.workload;
     if let Some(host) = args.host {
         config.host = host;

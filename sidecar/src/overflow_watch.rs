@@ -17,12 +17,20 @@ const COOLDOWN: Duration = Duration::from_secs(60);
 
 impl OverflowWatch {
     pub fn new(needed: u32) -> Self {
-        Self { needed: needed.max(1), streak: 0, asked_at: None }
+        Self {
+            needed: needed.max(1),
+            streak: 0,
+            asked_at: None,
+        }
     }
 
     /// Feeds one sample; true when a REQUEST should be sent now.
     pub fn observe(&mut self, fill: f64, now: Instant) -> bool {
-        self.streak = if fill >= OVERFLOW_FILL { self.streak + 1 } else { 0 };
+        self.streak = if fill >= OVERFLOW_FILL {
+            self.streak + 1
+        } else {
+            0
+        };
         if let Some(asked_at) = self.asked_at {
             if now.duration_since(asked_at) < COOLDOWN {
                 return false;
@@ -54,7 +62,10 @@ mod tests {
         assert!(!watch.observe(0.96, start));
         assert!(!watch.observe(0.97, start));
         assert!(watch.observe(0.99, start), "third overflowing sample asks");
-        assert!(!watch.observe(0.99, start), "no second request while one is open");
+        assert!(
+            !watch.observe(0.99, start),
+            "no second request while one is open"
+        );
         watch.answered();
         assert!(!watch.observe(0.99, start));
         assert!(!watch.observe(0.99, start));

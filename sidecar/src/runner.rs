@@ -44,7 +44,11 @@ impl SidecarHandle {
 }
 
 /// Starts a sidecar as a task on the current runtime.
-pub fn spawn(config: SidecarConfig, probe: Box<dyn Probe>, control: Arc<dyn Control>) -> SidecarHandle {
+pub fn spawn(
+    config: SidecarConfig,
+    probe: Box<dyn Probe>,
+    control: Arc<dyn Control>,
+) -> SidecarHandle {
     let cancel = CancellationToken::new();
     let id = config.id.clone();
     let task = tokio::spawn(run(config, probe, control, cancel.clone()));
@@ -58,7 +62,12 @@ struct Shared {
     watch: Mutex<OverflowWatch>,
 }
 
-async fn run(config: SidecarConfig, probe: Box<dyn Probe>, control: Arc<dyn Control>, cancel: CancellationToken) {
+async fn run(
+    config: SidecarConfig,
+    probe: Box<dyn Probe>,
+    control: Arc<dyn Control>,
+    cancel: CancellationToken,
+) {
     let publisher = match Publisher::new(&config.kafka) {
         Ok(publisher) => publisher,
         Err(error) => {
@@ -78,7 +87,11 @@ async fn run(config: SidecarConfig, probe: Box<dyn Probe>, control: Arc<dyn Cont
         _ = run_loops(shared.clone(), probe) => {}
     }
     if cancel.is_cancelled() {
-        match shared.publisher.send_tombstone(topics::SIDECARS.name, id.as_str()).await {
+        match shared
+            .publisher
+            .send_tombstone(topics::SIDECARS.name, id.as_str())
+            .await
+        {
             Ok(()) => tracing::info!(%id, "sidecar departed (tombstone written)"),
             Err(error) => tracing::warn!(%id, %error, "sidecar could not write its tombstone"),
         }
@@ -116,7 +129,11 @@ async fn heartbeat_loop(shared: &Shared) {
             capabilities: vec!["set-rate".into(), "throttle".into(), "resume".into()],
             heartbeat_interval_ms: config.heartbeat_interval.as_millis() as u64,
         };
-        if let Err(error) = shared.publisher.send(topics::SIDECARS.name, config.id.as_str(), ts, &registration).await {
+        if let Err(error) = shared
+            .publisher
+            .send(topics::SIDECARS.name, config.id.as_str(), ts, &registration)
+            .await
+        {
             tracing::warn!(id = %config.id, %error, "heartbeat not sent");
         }
     }
@@ -135,7 +152,11 @@ async fn signal_loop(shared: &Shared, mut probe: Box<dyn Probe>) {
                 continue;
             }
         };
-        let fill = reading.producer.as_ref().map(|p| p.buffer_fill()).unwrap_or(0.0);
+        let fill = reading
+            .producer
+            .as_ref()
+            .map(|p| p.buffer_fill())
+            .unwrap_or(0.0);
         let ts = now_ms();
         let snapshot = SignalSnapshot {
             v: PROTOCOL_VERSION,
@@ -146,10 +167,18 @@ async fn signal_loop(shared: &Shared, mut probe: Box<dyn Probe>) {
             producer: reading.producer,
             consumer: reading.consumer,
         };
-        if let Err(error) = shared.publisher.send(topics::SIGNALS.name, config.id.as_str(), ts, &snapshot).await {
+        if let Err(error) = shared
+            .publisher
+            .send(topics::SIGNALS.name, config.id.as_str(), ts, &snapshot)
+            .await
+        {
             tracing::warn!(id = %config.id, %error, "signal not sent");
         }
-        let ask = shared.watch.lock().map(|mut w| w.observe(fill, Instant::now())).unwrap_or(false);
+        let ask = shared
+            .watch
+            .lock()
+            .map(|mut w| w.observe(fill, Instant::now()))
+            .unwrap_or(false);
         if ask {
             let text = format!(
                 "{}'s send buffer has been {:.0}% full for {} samples; please throttle it.",
@@ -196,10 +225,14 @@ async fn read_responses(shared: &Shared, consumer: &StreamConsumer) {
         if record.key() != Some(me.as_str().as_bytes()) {
             continue;
         }
-        let Some(payload) = record.payload() else { continue };
+        let Some(payload) = record.payload() else {
+            continue;
+        };
         match decode_response(record.key(), payload) {
             Ok(response) => handle_response(shared, response).await,
-            Err(error) => tracing::warn!(id = %me, reason = error.reason.as_str(), %error, "response skipped"),
+            Err(error) => {
+                tracing::warn!(id = %me, reason = error.reason.as_str(), %error, "response skipped")
+            }
         }
     }
 }
@@ -214,7 +247,11 @@ async fn handle_response(shared: &Shared, response: Response) {
             Ok(sentence) => (ReportAbout::CommandApplied, sentence),
             Err(error) => (ReportAbout::CommandFailed, error.to_string()),
         };
-        let body = SpeechActBody::Report { about, text, in_reply_to: Some(response.response_id.clone()) };
+        let body = SpeechActBody::Report {
+            about,
+            text,
+            in_reply_to: Some(response.response_id.clone()),
+        };
         send_speech_act(shared, body).await;
     }
     if closes_episode {
@@ -227,8 +264,18 @@ async fn handle_response(shared: &Shared, response: Response) {
 async fn send_speech_act(shared: &Shared, body: SpeechActBody) {
     let config = &shared.config;
     let ts = now_ms();
-    let act = SpeechAct { v: PROTOCOL_VERSION, kind: MessageKind::SpeechAct, source: config.id.clone(), ts, body };
-    if let Err(error) = shared.publisher.send(topics::SPEECH_ACTS.name, config.id.as_str(), ts, &act).await {
+    let act = SpeechAct {
+        v: PROTOCOL_VERSION,
+        kind: MessageKind::SpeechAct,
+        source: config.id.clone(),
+        ts,
+        body,
+    };
+    if let Err(error) = shared
+        .publisher
+        .send(topics::SPEECH_ACTS.name, config.id.as_str(), ts, &act)
+        .await
+    {
         tracing::warn!(id = %config.id, %error, "speech act not sent");
     }
 }

@@ -3,13 +3,24 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline-sidecar")).args(args).output().expect("runs");
-    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    let output = Command::new(env!("CARGO_BIN_EXE_faultline-sidecar"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn a_hostile_id_is_refused() {
-    let (code, stderr) = run(&["--bootstrap", "127.0.0.1:1", "--id", "<img src=x onerror=alert(1)>"]);
+    let (code, stderr) = run(&[
+        "--bootstrap",
+        "127.0.0.1:1",
+        "--id",
+        "<img src=x onerror=alert(1)>",
+    ]);
     assert_ne!(code, Some(0));
     assert!(stderr.contains("is not a valid sidecar id"), "{stderr}");
     assert!(stderr.contains("outside [A-Za-z0-9._-]"), "{stderr}");
@@ -17,7 +28,14 @@ fn a_hostile_id_is_refused() {
 
 #[test]
 fn zero_intervals_are_refused() {
-    let (code, stderr) = run(&["--bootstrap", "127.0.0.1:1", "--id", "p1", "--heartbeat-ms", "0"]);
+    let (code, stderr) = run(&[
+        "--bootstrap",
+        "127.0.0.1:1",
+        "--id",
+        "p1",
+        "--heartbeat-ms",
+        "0",
+    ]);
     assert_ne!(code, Some(0));
     assert!(stderr.contains("must be positive"), "{stderr}");
 }

@@ -18,7 +18,8 @@ struct Running(Mutex<Option<(Headless, Arc<dyn Environment>)>>);
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,librdkafka=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,librdkafka=warn".into()),
         )
         .init();
     let app = tauri::Builder::default()
@@ -35,7 +36,12 @@ fn main() -> anyhow::Result<()> {
         .build(tauri::generate_context!())?;
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
-            let running = handle.state::<Running>().0.lock().ok().and_then(|mut r| r.take());
+            let running = handle
+                .state::<Running>()
+                .0
+                .lock()
+                .ok()
+                .and_then(|mut r| r.take());
             if let Some((headless, environment)) = running {
                 tauri::async_runtime::block_on(async move {
                     headless.stop().await;
@@ -48,7 +54,8 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn open_dashboard(handle: tauri::AppHandle) -> anyhow::Result<()> {
-    let environment: Arc<dyn Environment> = Arc::new(RehearsalEnvironment::new(RehearsalConfig::default()));
+    let environment: Arc<dyn Environment> =
+        Arc::new(RehearsalEnvironment::new(RehearsalConfig::default()));
     let headless = Headless::start("127.0.0.1:0".parse()?, environment.clone()).await?;
     let url = format!("http://{}/", headless.addr).parse()?;
     if let Ok(mut running) = handle.state::<Running>().0.lock() {

@@ -37,31 +37,47 @@ pub async fn assigned_consumer(
         .set("enable.partition.eof", "false")
         .set("fetch.wait.max.ms", "100")
         .create()
-        .map_err(|source| AssignError::Create { topic: topic.to_owned(), source })?;
+        .map_err(|source| AssignError::Create {
+            topic: topic.to_owned(),
+            source,
+        })?;
     let consumer = Arc::new(consumer);
     let partitions = {
         let consumer = consumer.clone();
         let name = topic.to_owned();
         tokio::task::spawn_blocking(move || partition_count(&consumer, &name))
             .await
-            .unwrap_or_else(|_| Err(AssignError::Missing { topic: topic.to_owned() }))?
+            .unwrap_or_else(|_| {
+                Err(AssignError::Missing {
+                    topic: topic.to_owned(),
+                })
+            })?
     };
     let mut assignment = TopicPartitionList::new();
     for partition in 0..partitions {
         assignment
             .add_partition_offset(topic, partition, offset)
-            .map_err(|source| AssignError::Assign { topic: topic.to_owned(), source })?;
+            .map_err(|source| AssignError::Assign {
+                topic: topic.to_owned(),
+                source,
+            })?;
     }
     consumer
         .assign(&assignment)
-        .map_err(|source| AssignError::Assign { topic: topic.to_owned(), source })?;
+        .map_err(|source| AssignError::Assign {
+            topic: topic.to_owned(),
+            source,
+        })?;
     Ok(consumer)
 }
 
 fn partition_count(consumer: &StreamConsumer, topic: &str) -> Result<i32, AssignError> {
     let metadata = consumer
         .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .map_err(|source| AssignError::Metadata { topic: topic.to_owned(), source })?;
+        .map_err(|source| AssignError::Metadata {
+            topic: topic.to_owned(),
+            source,
+        })?;
     let partitions = metadata
         .topics()
         .iter()
@@ -69,7 +85,9 @@ fn partition_count(consumer: &StreamConsumer, topic: &str) -> Result<i32, Assign
         .map(|t| t.partitions().len() as i32)
         .unwrap_or(0);
     if partitions == 0 {
-        return Err(AssignError::Missing { topic: topic.to_owned() });
+        return Err(AssignError::Missing {
+            topic: topic.to_owned(),
+        });
     }
     Ok(partitions)
 }
@@ -88,10 +106,17 @@ pub async fn high_watermarks(
                 consumer
                     .fetch_watermarks(&name, p, Duration::from_secs(10))
                     .map(|(_, high)| (p, high))
-                    .map_err(|source| AssignError::Metadata { topic: name.clone(), source })
+                    .map_err(|source| AssignError::Metadata {
+                        topic: name.clone(),
+                        source,
+                    })
             })
             .collect()
     })
     .await
-    .unwrap_or_else(|_| Err(AssignError::Missing { topic: topic.to_owned() }))
+    .unwrap_or_else(|_| {
+        Err(AssignError::Missing {
+            topic: topic.to_owned(),
+        })
+    })
 }

@@ -62,7 +62,9 @@ impl Publisher {
         ts: i64,
         payload: Option<&Vec<u8>>,
     ) -> Result<(), PublishError> {
-        let mut record = FutureRecord::<str, Vec<u8>>::to(topic).key(key).timestamp(ts);
+        let mut record = FutureRecord::<str, Vec<u8>>::to(topic)
+            .key(key)
+            .timestamp(ts);
         if let Some(payload) = payload {
             record = record.payload(payload);
         }
@@ -70,7 +72,10 @@ impl Publisher {
             .send(record, Duration::from_secs(10))
             .await
             .map(|_| ())
-            .map_err(|(source, _)| PublishError::Send { topic: topic.to_owned(), source })
+            .map_err(|(source, _)| PublishError::Send {
+                topic: topic.to_owned(),
+                source,
+            })
     }
 
     /// Waits for queued records to reach the broker (used before a clean exit).

@@ -12,9 +12,15 @@ use crate::ClientSettings;
 #[derive(Debug, thiserror::Error)]
 pub enum TopicError {
     #[error("cannot reach Kafka at {bootstrap} to create Faultline's topics: {source}")]
-    Unreachable { bootstrap: String, source: KafkaError },
+    Unreachable {
+        bootstrap: String,
+        source: KafkaError,
+    },
     #[error("cannot create topic {topic}: {code}")]
-    Create { topic: String, code: RDKafkaErrorCode },
+    Create {
+        topic: String,
+        code: RDKafkaErrorCode,
+    },
 }
 
 /// Creates any of Faultline's topics that are missing, with their cleanup policy.
@@ -25,25 +31,39 @@ pub async fn ensure_topics(settings: &ClientSettings) -> Result<(), TopicError> 
 }
 
 /// Creates whichever of `specs` are missing.
-pub async fn ensure_these_topics(settings: &ClientSettings, specs: &[TopicSpec]) -> Result<(), TopicError> {
-    let unreachable = |source| TopicError::Unreachable { bootstrap: settings.bootstrap.clone(), source };
+pub async fn ensure_these_topics(
+    settings: &ClientSettings,
+    specs: &[TopicSpec],
+) -> Result<(), TopicError> {
+    let unreachable = |source| TopicError::Unreachable {
+        bootstrap: settings.bootstrap.clone(),
+        source,
+    };
     let admin: AdminClient<DefaultClientContext> =
         settings.client_config().create().map_err(unreachable)?;
     let cluster = cluster_view(settings).await.map_err(unreachable)?;
     // Only what is missing is created, so clusters that do not offer CreateTopics (the
     // embedded rehearsal cluster creates its topics itself) are fine too.
-    let missing: Vec<&TopicSpec> = specs.iter().filter(|spec| !cluster.topics.iter().any(|t| t == spec.name)).collect();
+    let missing: Vec<&TopicSpec> = specs
+        .iter()
+        .filter(|spec| !cluster.topics.iter().any(|t| t == spec.name))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     let replication = cluster.brokers.min(3);
-    let configs: Vec<Vec<(&str, String)>> = missing.iter().map(|spec| topic_configs(spec)).collect();
+    let configs: Vec<Vec<(&str, String)>> =
+        missing.iter().map(|spec| topic_configs(spec)).collect();
     let new_topics: Vec<NewTopic> = missing
         .iter()
         .zip(&configs)
         .map(|(spec, config)| {
             config.iter().fold(
-                NewTopic::new(spec.name, spec.partitions, TopicReplication::Fixed(replication)),
+                NewTopic::new(
+                    spec.name,
+                    spec.partitions,
+                    TopicReplication::Fixed(replication),
+                ),
                 |topic, (key, value)| topic.set(key, value),
             )
         })
@@ -51,7 +71,10 @@ pub async fn ensure_these_topics(settings: &ClientSettings, specs: &[TopicSpec])
     let options = AdminOptions::new()
         .operation_timeout(Some(Duration::from_secs(10)))
         .request_timeout(Some(Duration::from_secs(15)));
-    let results = admin.create_topics(&new_topics, &options).await.map_err(unreachable)?;
+    let results = admin
+        .create_topics(&new_topics, &options)
+        .await
+        .map_err(unreachable)?;
     for result in results {
         match result {
             Ok(topic) => tracing::info!(%topic, replication, "created topic"),
@@ -85,10 +108,17 @@ async fn cluster_view(settings: &ClientSettings) -> Result<ClusterView, KafkaErr
     let config = settings.client_config();
     tokio::task::spawn_blocking(move || {
         let producer: BaseProducer = config.create()?;
-        let metadata = producer.client().fetch_metadata(None, Duration::from_secs(10))?;
+        let metadata = producer
+            .client()
+            .fetch_metadata(None, Duration::from_secs(10))?;
         Ok(ClusterView {
             brokers: metadata.brokers().len().max(1) as i32,
-            topics: metadata.topics().iter().filter(|t| t.error().is_none()).map(|t| t.name().to_owned()).collect(),
+            topics: metadata
+                .topics()
+                .iter()
+                .filter(|t| t.error().is_none())
+                .map(|t| t.name().to_owned())
+                .collect(),
         })
     })
     .await

@@ -19,13 +19,27 @@ use crate::Context;
 const EVERY: Duration = Duration::from_secs(1);
 
 /// (MBean, attribute) for each number a reading needs.
-const URP: (&str, &str) = ("kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions", "Value");
-const OFFLINE: (&str, &str) = ("kafka.controller:type=KafkaController,name=OfflinePartitionsCount", "Value");
-const ACTIVE_CONTROLLER: (&str, &str) = ("kafka.controller:type=KafkaController,name=ActiveControllerCount", "Value");
+const URP: (&str, &str) = (
+    "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions",
+    "Value",
+);
+const OFFLINE: (&str, &str) = (
+    "kafka.controller:type=KafkaController,name=OfflinePartitionsCount",
+    "Value",
+);
+const ACTIVE_CONTROLLER: (&str, &str) = (
+    "kafka.controller:type=KafkaController,name=ActiveControllerCount",
+    "Value",
+);
 /// A meter of the idle fraction (0–1); its one-minute rate is the usual dashboard number.
-const REQUEST_IDLE: (&str, &str) =
-    ("kafka.server:type=KafkaRequestHandlerPool,name=RequestHandlerAvgIdlePercent", "OneMinuteRate");
-const NETWORK_IDLE: (&str, &str) = ("kafka.network:type=SocketServer,name=NetworkProcessorAvgIdlePercent", "Value");
+const REQUEST_IDLE: (&str, &str) = (
+    "kafka.server:type=KafkaRequestHandlerPool,name=RequestHandlerAvgIdlePercent",
+    "OneMinuteRate",
+);
+const NETWORK_IDLE: (&str, &str) = (
+    "kafka.network:type=SocketServer,name=NetworkProcessorAvgIdlePercent",
+    "Value",
+);
 
 /// Where broker readings come from: JMX where the brokers have it, else only whether the
 /// environment reports them up (the embedded rehearsal brokers have no JMX).
@@ -47,7 +61,13 @@ pub async fn run(ctx: Context, source: BrokerSource) {
             })
             .collect(),
         BrokerSource::Environment(environment) => {
-            let brokers: Vec<i32> = environment.status().await.brokers.iter().map(|b| b.id).collect();
+            let brokers: Vec<i32> = environment
+                .status()
+                .await
+                .brokers
+                .iter()
+                .map(|b| b.id)
+                .collect();
             brokers
                 .into_iter()
                 .map(|broker| {
@@ -114,23 +134,44 @@ async fn watch<F: Future<Output = BrokerReading>>(ctx: Context, broker: i32, rea
 /// A reading from the environment's own report: reachable or not, nothing more.
 async fn reported(environment: &dyn Environment, broker: i32) -> BrokerReading {
     let status = environment.status().await;
-    let up = status.brokers.iter().any(|b| b.id == broker && b.state == BrokerState::Up);
-    BrokerReading { broker, reachable: up, ..BrokerReading::default() }
+    let up = status
+        .brokers
+        .iter()
+        .any(|b| b.id == broker && b.state == BrokerState::Up);
+    BrokerReading {
+        broker,
+        reachable: up,
+        ..BrokerReading::default()
+    }
 }
 
 async fn read(client: &JmxClient, broker: i32) -> BrokerReading {
     // The first read tells whether the broker answers at all; the rest are best effort.
     let under_replicated = match number(client, URP).await {
         Ok(value) => value.map(|v| v as i64),
-        Err(()) => return BrokerReading { broker, reachable: false, ..BrokerReading::default() },
+        Err(()) => {
+            return BrokerReading {
+                broker,
+                reachable: false,
+                ..BrokerReading::default()
+            }
+        }
     };
     let percent = |fraction: Option<f64>| fraction.map(|f| (f * 100.0).clamp(0.0, 100.0));
     BrokerReading {
         broker,
         reachable: true,
         under_replicated,
-        offline_partitions: number(client, OFFLINE).await.ok().flatten().map(|v| v as i64),
-        active_controller: number(client, ACTIVE_CONTROLLER).await.ok().flatten().map(|v| v as i64),
+        offline_partitions: number(client, OFFLINE)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v as i64),
+        active_controller: number(client, ACTIVE_CONTROLLER)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v as i64),
         request_idle_pct: percent(number(client, REQUEST_IDLE).await.ok().flatten()),
         network_idle_pct: percent(number(client, NETWORK_IDLE).await.ok().flatten()),
     }
@@ -139,7 +180,10 @@ async fn read(client: &JmxClient, broker: i32) -> BrokerReading {
 /// `Err` when the broker cannot be reached; `Ok(None)` when it answers without that number.
 async fn number(client: &JmxClient, (mbean, attribute): (&str, &str)) -> Result<Option<f64>, ()> {
     match client.read(mbean, &[attribute]).await {
-        Ok(values) => Ok(values.iter().find(|(name, _)| name == attribute).and_then(|(_, v)| JmxValue::as_f64(v))),
+        Ok(values) => Ok(values
+            .iter()
+            .find(|(name, _)| name == attribute)
+            .and_then(|(_, v)| JmxValue::as_f64(v))),
         Err(error) if error.is_connectivity() => Err(()),
         Err(error) => {
             tracing::debug!(%error, "broker metric not readable");

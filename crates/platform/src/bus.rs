@@ -36,12 +36,19 @@ impl Default for Bus {
 impl Bus {
     pub fn new() -> Self {
         let (sender, _) = broadcast::channel(CAPACITY);
-        Self { sender, seq: Arc::new(AtomicU64::new(0)) }
+        Self {
+            sender,
+            seq: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     pub fn publish(&self, event: Event) {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
-        let event = Arc::new(BusEvent { seq, at_ms: faultline_kafka::now_ms(), event });
+        let event = Arc::new(BusEvent {
+            seq,
+            at_ms: faultline_kafka::now_ms(),
+            event,
+        });
         // No subscribers is fine: nobody is watching yet.
         let _ = self.sender.send(event);
     }

@@ -31,8 +31,12 @@ pub async fn run(ctx: Context) {
             _ = ctx.cancel.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let groups: Vec<String> =
-            ctx.state.groups.read().map(|g| g.watched.iter().cloned().collect()).unwrap_or_default();
+        let groups: Vec<String> = ctx
+            .state
+            .groups
+            .read()
+            .map(|g| g.watched.iter().cloned().collect())
+            .unwrap_or_default();
         for group in groups {
             let kafka = ctx.kafka.clone();
             let name = group.clone();
@@ -45,9 +49,10 @@ pub async fn run(ctx: Context) {
                 }
                 Err(_) => continue,
             };
-            let entry = watched
-                .entry(group.clone())
-                .or_insert_with(|| Watched { detector: ConsumerLagDetector::default(), judgement: ConditionTracker::default() });
+            let entry = watched.entry(group.clone()).or_insert_with(|| Watched {
+                detector: ConsumerLagDetector::default(),
+                judgement: ConditionTracker::default(),
+            });
             let verdict = worst(entry.detector.check(&reading));
             ctx.bus.publish(Event::ConsumerLag {
                 group: group.clone(),
@@ -70,13 +75,18 @@ pub async fn run(ctx: Context) {
                     },
                 );
             }
-            entry.judgement.announce(&ctx.bus, Subject::ConsumerGroup(group.clone()), &verdict, |again| {
-                let again = if again { " again" } else { "" };
-                format!(
-                    "Consumer group {group} is keeping up{again}: {:.1} s ({} records) behind.",
-                    reading.lag_seconds, reading.lag_messages
-                )
-            });
+            entry.judgement.announce(
+                &ctx.bus,
+                Subject::ConsumerGroup(group.clone()),
+                &verdict,
+                |again| {
+                    let again = if again { " again" } else { "" };
+                    format!(
+                        "Consumer group {group} is keeping up{again}: {:.1} s ({} records) behind.",
+                        reading.lag_seconds, reading.lag_messages
+                    )
+                },
+            );
         }
     }
 }
@@ -90,7 +100,9 @@ fn measure(kafka: &ClientSettings, group: &str) -> Result<(LagReading, usize), S
         .set("enable.auto.commit", "false")
         .create()
         .map_err(|e| e.to_string())?;
-    let metadata = consumer.fetch_metadata(None, TIMEOUT).map_err(|e| e.to_string())?;
+    let metadata = consumer
+        .fetch_metadata(None, TIMEOUT)
+        .map_err(|e| e.to_string())?;
     let mut all = TopicPartitionList::new();
     for topic in metadata.topics() {
         let own = topics::ALL.iter().any(|t| t.name == topic.name());
@@ -101,12 +113,16 @@ fn measure(kafka: &ClientSettings, group: &str) -> Result<(LagReading, usize), S
             all.add_partition(topic.name(), partition.id());
         }
     }
-    let committed = consumer.committed_offsets(all, TIMEOUT).map_err(|e| e.to_string())?;
+    let committed = consumer
+        .committed_offsets(all, TIMEOUT)
+        .map_err(|e| e.to_string())?;
     let mut behind = Vec::new();
     let mut lag_messages = 0;
     let mut partitions = 0;
     for element in committed.elements() {
-        let Offset::Offset(position) = element.offset() else { continue };
+        let Offset::Offset(position) = element.offset() else {
+            continue;
+        };
         partitions += 1;
         let (_, high) = consumer
             .fetch_watermarks(element.topic(), element.partition(), TIMEOUT)
@@ -120,12 +136,22 @@ fn measure(kafka: &ClientSettings, group: &str) -> Result<(LagReading, usize), S
         return Err(format!("group {group} has committed no offsets yet"));
     }
     let lag_seconds = oldest_age_seconds(kafka, &behind)?;
-    Ok((LagReading { group: group.to_owned(), lag_messages, lag_seconds }, partitions))
+    Ok((
+        LagReading {
+            group: group.to_owned(),
+            lag_messages,
+            lag_seconds,
+        },
+        partitions,
+    ))
 }
 
 /// Age of the oldest of the records at these positions (the next ones the group will
 /// read), by their timestamps.
-fn oldest_age_seconds(kafka: &ClientSettings, positions: &[(String, i32, i64)]) -> Result<f64, String> {
+fn oldest_age_seconds(
+    kafka: &ClientSettings,
+    positions: &[(String, i32, i64)],
+) -> Result<f64, String> {
     if positions.is_empty() {
         return Ok(0.0);
     }
@@ -138,7 +164,9 @@ fn oldest_age_seconds(kafka: &ClientSettings, positions: &[(String, i32, i64)]) 
         .map_err(|e| e.to_string())?;
     let mut assignment = TopicPartitionList::new();
     for (topic, partition, offset) in positions {
-        assignment.add_partition_offset(topic, *partition, Offset::Offset(*offset)).map_err(|e| e.to_string())?;
+        assignment
+            .add_partition_offset(topic, *partition, Offset::Offset(*offset))
+            .map_err(|e| e.to_string())?;
     }
     reader.assign(&assignment).map_err(|e| e.to_string())?;
     let mut oldest: Option<i64> = None;
@@ -153,5 +181,7 @@ fn oldest_age_seconds(kafka: &ClientSettings, positions: &[(String, i32, i64)]) 
             }
         }
     }
-    Ok(oldest.map(|ts| ((now_ms() - ts).max(0)) as f64 / 1000.0).unwrap_or(0.0))
+    Ok(oldest
+        .map(|ts| ((now_ms() - ts).max(0)) as f64 / 1000.0)
+        .unwrap_or(0.0))
 }

@@ -1,8 +1,8 @@
 //! Discovery: replays `faultline.sidecars` from the earliest offset on every start, then
 //! follows it live; a sweeper turns silent sidecars INACTIVE.
 
-use std::sync::Mutex;
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use faultline_kafka::{high_watermarks, now_ms};
@@ -18,7 +18,9 @@ use crate::Context;
 const TOPIC: &str = topics::SIDECARS.name;
 
 pub async fn run(ctx: Context) {
-    let Some(consumer) = consumer_for(&ctx, TOPIC, Offset::Beginning).await else { return };
+    let Some(consumer) = consumer_for(&ctx, TOPIC, Offset::Beginning).await else {
+        return;
+    };
     // Where the replay ends: each partition's high watermark at the time we start.
     let ends: HashMap<i32, i64> = match high_watermarks(&consumer, TOPIC).await {
         Ok(marks) => marks.into_iter().filter(|(_, high)| *high > 0).collect(),
@@ -78,7 +80,11 @@ impl Replay {
         if self.staged.is_none() {
             return;
         }
-        if self.pending.get(&partition).is_some_and(|high| offset + 1 >= *high) {
+        if self
+            .pending
+            .get(&partition)
+            .is_some_and(|high| offset + 1 >= *high)
+        {
             self.pending.remove(&partition);
         }
         self.finish_if_caught_up(ctx);
@@ -91,7 +97,9 @@ impl Replay {
     }
 
     fn finish(&mut self, ctx: &Context) {
-        let Some(mut staged) = self.staged.take() else { return };
+        let Some(mut staged) = self.staged.take() else {
+            return;
+        };
         let elapsed_ms = self.started.elapsed().as_millis() as u64;
         let records = self.records;
         // Heartbeats may have stopped while the replay ran.
@@ -99,8 +107,12 @@ impl Replay {
         let found: Vec<_> = staged
             .entries()
             .map(|(id, entry)| {
-                let transition =
-                    Transition { id: id.clone(), previous: None, status: entry.status, last_seen_ms: entry.last_seen_ms };
+                let transition = Transition {
+                    id: id.clone(),
+                    previous: None,
+                    status: entry.status,
+                    last_seen_ms: entry.last_seen_ms,
+                };
                 (transition, entry.registration.clone())
             })
             .collect();
@@ -117,22 +129,34 @@ impl Replay {
             progress.elapsed_ms = Some(elapsed_ms);
         }
         tracing::info!(sidecars, records, elapsed_ms, "registry replayed");
-        ctx.bus.publish(Event::DiscoveryReplayed { sidecars, records, elapsed_ms });
+        ctx.bus.publish(Event::DiscoveryReplayed {
+            sidecars,
+            records,
+            elapsed_ms,
+        });
     }
 }
 
 fn apply_to(registry: &mut Registry, record: SidecarRecord, ts: i64) -> Option<Transition> {
     let now = now_ms();
     match record {
-        SidecarRecord::Registered(registration) => registry.apply_registration(registration, ts, now),
+        SidecarRecord::Registered(registration) => {
+            registry.apply_registration(registration, ts, now)
+        }
         SidecarRecord::Tombstone(id) => registry.apply_tombstone(id, ts, now),
     }
 }
 
 fn apply(ctx: &Context, record: SidecarRecord, ts: i64) {
-    let Ok(mut registry) = ctx.state.registry.write() else { return };
-    let Some(transition) = apply_to(&mut registry, record, ts) else { return };
-    let registration = registry.get(&transition.id).and_then(|e| e.registration.clone());
+    let Ok(mut registry) = ctx.state.registry.write() else {
+        return;
+    };
+    let Some(transition) = apply_to(&mut registry, record, ts) else {
+        return;
+    };
+    let registration = registry
+        .get(&transition.id)
+        .and_then(|e| e.registration.clone());
     drop(registry);
     announce(ctx, transition, registration.as_ref());
 }
@@ -176,5 +200,7 @@ fn announce(ctx: &Context, t: Transition, registration: Option<&Registration>) {
 
 /// The replay state is only touched from this task; a poisoned lock still holds good data.
 fn lock(replay: &Mutex<Replay>) -> std::sync::MutexGuard<'_, Replay> {
-    replay.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    replay
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -25,7 +25,11 @@ pub enum Event {
     },
     /// The registration topic has been read to its end after a start.
     #[serde(rename_all = "camelCase")]
-    DiscoveryReplayed { sidecars: usize, records: u64, elapsed_ms: u64 },
+    DiscoveryReplayed {
+        sidecars: usize,
+        records: u64,
+        elapsed_ms: u64,
+    },
     /// A metric snapshot arrived (about once a second per sidecar).
     #[serde(rename_all = "camelCase")]
     Signal {
@@ -41,7 +45,12 @@ pub enum Event {
     },
     /// A queue changed what it is doing (e.g. ENQUEUE → OVERFLOW).
     #[serde(rename_all = "camelCase")]
-    Sign { sidecar_id: String, subject: String, sign: QueueSign, value: f64 },
+    Sign {
+        sidecar_id: String,
+        subject: String,
+        sign: QueueSign,
+        value: f64,
+    },
     /// A detector changed its judgement of a subject (a sidecar, a broker, a consumer
     /// group). `sidecarId`, `brokerId` or `group` names it, matching `subjectKind`.
     #[serde(rename_all = "camelCase")]
@@ -76,16 +85,35 @@ pub enum Event {
     },
     /// A fault was injected, reverted, or could not be injected.
     #[serde(rename_all = "camelCase")]
-    Fault { action: FaultAction, fault_id: String, fault: crate::chaos::Fault, sentence: String },
+    Fault {
+        action: FaultAction,
+        fault_id: String,
+        fault: crate::chaos::Fault,
+        sentence: String,
+    },
     /// "Restore all" (or the start-up recovery) finished.
     #[serde(rename_all = "camelCase")]
-    Restore { green: bool, reverted: usize, sentence: String },
+    Restore {
+        green: bool,
+        reverted: usize,
+        sentence: String,
+    },
     /// A scenario run moved on: started, a step, an expectation met, recovered, finished.
     #[serde(rename_all = "camelCase")]
-    Scenario { run_id: String, scenario_id: String, phase: RunPhase, text: String },
+    Scenario {
+        run_id: String,
+        scenario_id: String,
+        phase: RunPhase,
+        text: String,
+    },
     /// A consumer group's lag, measured every two seconds.
     #[serde(rename_all = "camelCase")]
-    ConsumerLag { group: String, lag_messages: i64, lag_seconds: f64, partitions: usize },
+    ConsumerLag {
+        group: String,
+        lag_messages: i64,
+        lag_seconds: f64,
+        partitions: usize,
+    },
     /// A sidecar's REPORT or REQUEST arrived.
     #[serde(rename_all = "camelCase")]
     SpeechAct {
@@ -110,13 +138,29 @@ pub enum Event {
     },
     /// A self-healing episode finished.
     #[serde(rename_all = "camelCase")]
-    Episode { sidecar_id: String, request_id: String, outcome: EpisodeOutcome, elapsed_ms: u64, sentence: String },
+    Episode {
+        sidecar_id: String,
+        request_id: String,
+        outcome: EpisodeOutcome,
+        elapsed_ms: u64,
+        sentence: String,
+    },
     /// A record was refused by the decoder (counted in `/api/health`).
     #[serde(rename_all = "camelCase")]
-    Rejected { topic: String, reason: String, detail: String },
+    Rejected {
+        topic: String,
+        reason: String,
+        detail: String,
+    },
     /// An environment step started, finished or failed.
     #[serde(rename_all = "camelCase")]
-    Environment { kind: String, step: String, status: StepStatus, detail: String, elapsed_ms: u64 },
+    Environment {
+        kind: String,
+        step: String,
+        status: StepStatus,
+        detail: String,
+        elapsed_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -178,7 +222,9 @@ impl Event {
         let (subject_kind, sidecar_id, broker_id, group) = match &subject {
             Subject::Sidecar(id) => (SubjectKind::Sidecar, Some(id.clone()), None, None),
             Subject::Broker(id) => (SubjectKind::Broker, None, Some(*id), None),
-            Subject::ConsumerGroup(name) => (SubjectKind::ConsumerGroup, None, None, Some(name.clone())),
+            Subject::ConsumerGroup(name) => {
+                (SubjectKind::ConsumerGroup, None, None, Some(name.clone()))
+            }
         };
         Event::Condition {
             subject_kind,

@@ -3,8 +3,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 use std::sync::Arc;
+use std::time::Duration;
 use std::time::Instant;
 
 use tokio::sync::Mutex;
@@ -35,7 +35,12 @@ impl HeadlessOptions {
             .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
             .map(|dir| dir.join("faultline").join("scenarios"))
             .filter(|dir| dir.is_dir());
-        Self { ledger: cache_dir().join("state").join(format!("faults-{kind}.json")), scenarios_dir: config }
+        Self {
+            ledger: cache_dir()
+                .join("state")
+                .join(format!("faults-{kind}.json")),
+            scenarios_dir: config,
+        }
     }
 }
 
@@ -55,7 +60,10 @@ pub struct Headless {
 impl Headless {
     /// Binds first (so a taken port fails at once), then serves while the environment and
     /// the platform come up in the background; progress arrives on the bus.
-    pub async fn start(listen: SocketAddr, environment: Arc<dyn Environment>) -> Result<Self, ServerError> {
+    pub async fn start(
+        listen: SocketAddr,
+        environment: Arc<dyn Environment>,
+    ) -> Result<Self, ServerError> {
         let options = HeadlessOptions::for_environment(environment.kind());
         Self::start_with(listen, environment, options).await
     }
@@ -66,11 +74,19 @@ impl Headless {
         options: HeadlessOptions,
     ) -> Result<Self, ServerError> {
         let listener = server::bind(listen).await?;
-        let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: listen, source })?;
+        let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+            addr: listen,
+            source,
+        })?;
         let bus = Bus::new();
         let state = SharedState::default();
         let platform = Arc::new(Mutex::new(None));
-        let chaos = Arc::new(Chaos::new(environment.clone(), options.ledger.clone(), bus.clone(), state.clone()));
+        let chaos = Arc::new(Chaos::new(
+            environment.clone(),
+            options.ledger.clone(),
+            bus.clone(),
+            state.clone(),
+        ));
         let scenarios = Arc::new(Scenarios::new(
             options.scenarios_dir.clone(),
             chaos.clone(),
@@ -90,9 +106,25 @@ impl Headless {
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, app, stop.clone().cancelled_owned()));
         tracing::info!("Faultline listening on http://{addr}");
-        let starter =
-            tokio::spawn(bring_up(environment.clone(), bus.clone(), state.clone(), platform.clone(), chaos.clone()));
-        Ok(Self { addr, bus, state, chaos, scenarios, environment, platform, stop, server, starter })
+        let starter = tokio::spawn(bring_up(
+            environment.clone(),
+            bus.clone(),
+            state.clone(),
+            platform.clone(),
+            chaos.clone(),
+        ));
+        Ok(Self {
+            addr,
+            bus,
+            state,
+            chaos,
+            scenarios,
+            environment,
+            platform,
+            stop,
+            server,
+            starter,
+        })
     }
 
     pub fn environment(&self) -> &Arc<dyn Environment> {
@@ -105,7 +137,10 @@ impl Headless {
         self.starter.abort();
         let report = self.chaos.restore_all(Duration::ZERO).await;
         if !report.reverted.is_empty() {
-            tracing::info!(reverted = report.reverted.len(), "faults reverted on the way out");
+            tracing::info!(
+                reverted = report.reverted.len(),
+                "faults reverted on the way out"
+            );
         }
         self.stop.cancel();
         if let Some(platform) = self.platform.lock().await.take() {

@@ -16,7 +16,11 @@ use crate::Context;
 
 /// Assigns every partition of `topic` at `offset`, retrying until the topic exists or the
 /// platform stops (the cluster may come up after the platform).
-pub async fn consumer_for(ctx: &Context, topic: &str, offset: Offset) -> Option<Arc<StreamConsumer>> {
+pub async fn consumer_for(
+    ctx: &Context,
+    topic: &str,
+    offset: Offset,
+) -> Option<Arc<StreamConsumer>> {
     let mut delay = Duration::from_millis(200);
     loop {
         tokio::select! {
@@ -55,6 +59,26 @@ pub async fn read_records(
             }
         }
     }
+}
+
+/// Follows `topic` from its end until the platform stops, handing every record that has a
+/// value to `handle` with its key.
+pub async fn follow(ctx: &Context, topic: &str, mut handle: impl FnMut(Option<&[u8]>, &[u8])) {
+    let Some(consumer) = consumer_for(ctx, topic, Offset::End).await else {
+        return;
+    };
+    read_records(
+        &consumer,
+        &ctx.cancel,
+        Duration::from_secs(60),
+        |record| {
+            if let Some(payload) = record.payload() {
+                handle(record.key(), payload);
+            }
+        },
+        || {},
+    )
+    .await;
 }
 
 /// The record's timestamp (the sender's clock for CreateTime records).

@@ -20,7 +20,10 @@ pub struct Verdict {
 
 /// The worst of the findings; no finding means STABLE.
 pub fn worst(findings: impl IntoIterator<Item = Finding>) -> Verdict {
-    match findings.into_iter().max_by_key(|f| (severity(f.condition), f.confidence)) {
+    match findings
+        .into_iter()
+        .max_by_key(|f| (severity(f.condition), f.confidence))
+    {
         Some(f) => Verdict {
             condition: f.condition,
             confidence: f.confidence,
@@ -48,7 +51,13 @@ impl ConditionTracker {
     /// Announces the verdict if it is news (the first one, a new condition, or a new
     /// confidence in a trouble condition). `calm` words the sentence for a STABLE subject,
     /// given whether it was judged before.
-    pub fn announce(&mut self, bus: &Bus, subject: Subject, verdict: &Verdict, calm: impl FnOnce(bool) -> String) {
+    pub fn announce(
+        &mut self,
+        bus: &Bus,
+        subject: Subject,
+        verdict: &Verdict,
+        calm: impl FnOnce(bool) -> String,
+    ) {
         let previous = self.last.map(|(condition, _)| condition);
         let news = match self.last {
             None => true,
@@ -61,7 +70,10 @@ impl ConditionTracker {
             return;
         }
         self.last = Some((verdict.condition, verdict.confidence));
-        let sentence = verdict.sentence.clone().unwrap_or_else(|| calm(previous.is_some()));
+        let sentence = verdict
+            .sentence
+            .clone()
+            .unwrap_or_else(|| calm(previous.is_some()));
         tracing::info!(subject = %subject, condition = ?verdict.condition, confidence = ?verdict.confidence, %sentence, "condition");
         bus.publish(Event::condition(subject, verdict, previous, sentence));
     }

@@ -10,7 +10,9 @@ use crate::brokers::BrokerSource;
 use crate::coordinator::{self, Responder};
 use crate::environments::Environment;
 use crate::state::SharedState;
-use crate::{brokers, consumer_lag, discovery, responses_audit, signals, speech_acts, Bus, Context};
+use crate::{
+    brokers, consumer_lag, discovery, responses_audit, signals, speech_acts, Bus, Context,
+};
 
 #[derive(Clone)]
 pub struct PlatformConfig {
@@ -40,7 +42,10 @@ impl PlatformConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
     #[error("cannot create the platform's Kafka producer for {bootstrap}: {source}")]
-    Producer { bootstrap: String, source: rdkafka::error::KafkaError },
+    Producer {
+        bootstrap: String,
+        source: rdkafka::error::KafkaError,
+    },
 }
 
 /// The running platform: its consumers, sweeper and coordinator. Starting never waits for
@@ -52,11 +57,16 @@ pub struct Platform {
 }
 
 impl Platform {
-    pub fn start(config: PlatformConfig, bus: Bus, state: SharedState) -> Result<Self, PlatformError> {
-        let publisher = Publisher::new(&config.kafka).map_err(|source| PlatformError::Producer {
-            bootstrap: config.kafka.bootstrap.clone(),
-            source,
-        })?;
+    pub fn start(
+        config: PlatformConfig,
+        bus: Bus,
+        state: SharedState,
+    ) -> Result<Self, PlatformError> {
+        let publisher =
+            Publisher::new(&config.kafka).map_err(|source| PlatformError::Producer {
+                bootstrap: config.kafka.bootstrap.clone(),
+                source,
+            })?;
         if let Ok(mut groups) = state.groups.write() {
             for group in &config.consumer_groups {
                 groups.watch(group);
@@ -67,7 +77,12 @@ impl Platform {
             _ => BrokerSource::Jmx(config.broker_jmx.clone()),
         };
         let cancel = CancellationToken::new();
-        let ctx = Context { bus: bus.clone(), state, kafka: config.kafka.clone(), cancel: cancel.clone() };
+        let ctx = Context {
+            bus: bus.clone(),
+            state,
+            kafka: config.kafka.clone(),
+            cancel: cancel.clone(),
+        };
         let responder = Responder::new(publisher, bus, config.platform_id);
         let coordinator = responder.clone();
         tracing::info!(bootstrap = %config.kafka.bootstrap, "platform starting");
@@ -81,25 +96,38 @@ impl Platform {
             tokio::spawn(brokers::run(ctx.clone(), broker_source)),
             tokio::spawn(coordinator::run(ctx, coordinator)),
         ];
-        Ok(Self { cancel, tasks, responder })
+        Ok(Self {
+            cancel,
+            tasks,
+            responder,
+        })
     }
 
     /// Sends a COMMAND to a sidecar on an operator's behalf; returns the response id the
     /// sidecar's REPORT will cite.
     pub async fn command(&self, target: &SidecarId, command: Command) -> String {
         let text = match &command {
-            Command::SetRate { rate } => format!("Operator sets {target}'s rate to {rate} messages per second."),
-            Command::Throttle { rate } => format!("Operator throttles {target} to {rate} messages per second."),
+            Command::SetRate { rate } => {
+                format!("Operator sets {target}'s rate to {rate} messages per second.")
+            }
+            Command::Throttle { rate } => {
+                format!("Operator throttles {target} to {rate} messages per second.")
+            }
             Command::Resume => format!("Operator restores {target}'s nominal rate."),
         };
-        self.responder.command_unprompted(target, text, command).await
+        self.responder
+            .command_unprompted(target, text, command)
+            .await
     }
 
     /// Stops every task; consumers are closed before this returns.
     pub async fn shutdown(self) {
         self.cancel.cancel();
         for task in self.tasks {
-            if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
                 tracing::warn!("a platform task did not stop within 5 s");
             }
         }

@@ -2,17 +2,14 @@
 //! runs its detectors and announces signs and condition changes.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use faultline_protocol::vocabulary::QueueSign;
 use faultline_protocol::{decode_signal, topics, SidecarId, SignalSnapshot};
-use rdkafka::message::Message;
-use rdkafka::Offset;
 
 use crate::detectors::{buffer_sign, standard_set, Detector};
 use crate::events::{Event, Subject};
+use crate::ingest::{follow, reject};
 use crate::judgement::{worst, ConditionTracker};
-use crate::ingest::{consumer_for, read_records, reject};
 use crate::Context;
 
 const TOPIC: &str = topics::SIGNALS.name;
@@ -28,15 +25,9 @@ struct Tracked {
 }
 
 pub async fn run(ctx: Context) {
-    let Some(consumer) = consumer_for(&ctx, TOPIC, Offset::End).await else { return };
     let mut tracked: HashMap<SidecarId, Tracked> = HashMap::new();
-    read_records(
-        &consumer,
-        &ctx.cancel,
-        Duration::from_secs(60),
-        |record| {
-            let Some(payload) = record.payload() else { return };
-            match decode_signal(record.key(), payload) {
+    follow(&ctx, TOPIC, |key, payload| {
+            match decode_signal(key, payload) {
                 Ok(snapshot) => {
                     if tracked.len() >= MAX_TRACKED_SIDECARS && !tracked.contains_key(&snapshot.source) {
                         tracing::warn!(id = %snapshot.source, "too many sidecars tracked; signal ignored");
@@ -52,9 +43,7 @@ pub async fn run(ctx: Context) {
                 }
                 Err(error) => reject(&ctx, TOPIC, &error),
             }
-        },
-        || {},
-    )
+    })
     .await;
 }
 
@@ -64,7 +53,9 @@ fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
             groups.watch(&consumer.group);
         }
     }
-    let Some(producer) = &snapshot.producer else { return };
+    let Some(producer) = &snapshot.producer else {
+        return;
+    };
     let id = snapshot.source.to_string();
     let fill = producer.buffer_fill();
     ctx.bus.publish(Event::Signal {
@@ -82,9 +73,19 @@ fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
     tracked.fill = Some(fill);
     if tracked.sign != Some(sign) {
         tracked.sign = Some(sign);
-        ctx.bus.publish(Event::Sign { sidecar_id: id.clone(), subject: "buffer".into(), sign, value: fill });
+        ctx.bus.publish(Event::Sign {
+            sidecar_id: id.clone(),
+            subject: "buffer".into(),
+            sign,
+            value: fill,
+        });
     }
-    let verdict = worst(tracked.detectors.iter_mut().filter_map(|d| d.check(snapshot)));
+    let verdict = worst(
+        tracked
+            .detectors
+            .iter_mut()
+            .filter_map(|d| d.check(snapshot)),
+    );
     if let Ok(mut observations) = ctx.state.observations.write() {
         let observation = observations.entry(&snapshot.source);
         observation.condition = verdict.condition;
@@ -97,8 +98,13 @@ fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
         observation.request_latency_ms = producer.request_latency_ms;
         observation.updated_ms = snapshot.ts;
     }
-    tracked.judgement.announce(&ctx.bus, Subject::Sidecar(id.clone()), &verdict, |again| {
-        let again = if again { " again" } else { "" };
-        format!("{id} is STABLE{again}: its send buffer is {:.0}% full.", fill * 100.0)
-    });
+    tracked
+        .judgement
+        .announce(&ctx.bus, Subject::Sidecar(id.clone()), &verdict, |again| {
+            let again = if again { " again" } else { "" };
+            format!(
+                "{id} is STABLE{again}: its send buffer is {:.0}% full.",
+                fill * 100.0
+            )
+        });
 }

@@ -43,7 +43,8 @@ async fn malformed_oversized_unknown_version_and_hostile_ids_are_counted_and_ski
     let platform = start_platform(environment.clone()).await;
     let replayed = eventually(Duration::from_secs(10), || async {
         let health = get_json(&platform, "/api/health").await;
-        (health["discovery"]["replayed"] == true && statuses(&platform).await.len() == 1).then_some(())
+        (health["discovery"]["replayed"] == true && statuses(&platform).await.len() == 1)
+            .then_some(())
     })
     .await;
     assert!(replayed.is_some(), "platform never ready");
@@ -54,14 +55,22 @@ async fn malformed_oversized_unknown_version_and_hostile_ids_are_counted_and_ski
         .create()
         .expect("raw producer");
     let one_mib = vec![b'x'; 1024 * 1024];
-    let names = [topics::SIDECARS.name, topics::SPEECH_ACTS.name, topics::SIGNALS.name, topics::RESPONSES.name];
+    let names = [
+        topics::SIDECARS.name,
+        topics::SPEECH_ACTS.name,
+        topics::SIGNALS.name,
+        topics::RESPONSES.name,
+    ];
     for topic in names {
         let malformed = b"{\"v\":1,\"kind\":".to_vec();
         let unknown_version = shaped(topic, 99, "producer-9").to_string().into_bytes();
         let hostile = shaped(topic, 1, HOSTILE).to_string().into_bytes();
         for payload in [&malformed, &one_mib, &unknown_version, &hostile] {
             producer
-                .send(FutureRecord::<str, Vec<u8>>::to(topic).payload(payload), Duration::from_secs(10))
+                .send(
+                    FutureRecord::<str, Vec<u8>>::to(topic).payload(payload),
+                    Duration::from_secs(10),
+                )
                 .await
                 .unwrap_or_else(|(e, _)| panic!("cannot produce to {topic}: {e}"));
         }
@@ -72,12 +81,19 @@ async fn malformed_oversized_unknown_version_and_hostile_ids_are_counted_and_ski
         let by_topic = &health["rejected"]["byTopic"];
         names
             .iter()
-            .all(|t| ["malformed", "oversize", "unsupported-version", "bad-id"].iter().all(|r| by_topic[t][r] == 1))
+            .all(|t| {
+                ["malformed", "oversize", "unsupported-version", "bad-id"]
+                    .iter()
+                    .all(|r| by_topic[t][r] == 1)
+            })
             .then_some(health)
     })
     .await;
     let Some(health) = counted else {
-        panic!("rejections not counted per topic and reason: {}", get_json(&platform, "/api/health").await);
+        panic!(
+            "rejections not counted per topic and reason: {}",
+            get_json(&platform, "/api/health").await
+        );
     };
     assert_eq!(health["rejected"]["total"], 16, "{health}");
 
@@ -86,11 +102,15 @@ async fn malformed_oversized_unknown_version_and_hostile_ids_are_counted_and_ski
     let late = spawn_sidecar(&kafka, "late-comer", heartbeat);
     let found = eventually(Duration::from_secs(10), || async {
         let rows = statuses(&platform).await;
-        rows.contains(&("late-comer".into(), "ACTIVE".into())).then_some(rows)
+        rows.contains(&("late-comer".into(), "ACTIVE".into()))
+            .then_some(rows)
     })
     .await
     .expect("a sidecar registering after the bad records is still discovered");
-    assert!(found.contains(&("steady".into(), "ACTIVE".into())), "{found:?}");
+    assert!(
+        found.contains(&("steady".into(), "ACTIVE".into())),
+        "{found:?}"
+    );
     assert!(found.iter().all(|(id, _)| id != HOSTILE), "{found:?}");
     assert_eq!(found.len(), 2, "{found:?}");
 

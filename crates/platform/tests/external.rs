@@ -15,13 +15,22 @@ async fn an_external_cluster_is_discovered_without_starting_anything() {
     init_logging();
     let (cluster, kafka) = rehearsal(&["remote-producer"], Duration::from_secs(1)).await;
     let external = Arc::new(ExternalEnvironment::new(kafka.clone()));
-    let platform = Headless::start("127.0.0.1:0".parse().unwrap(), external).await.expect("server starts");
+    let platform = Headless::start("127.0.0.1:0".parse().unwrap(), external)
+        .await
+        .expect("server starts");
 
     let found = eventually(Duration::from_secs(15), || async {
-        statuses(&platform).await.contains(&("remote-producer".into(), "ACTIVE".into())).then_some(())
+        statuses(&platform)
+            .await
+            .contains(&("remote-producer".into(), "ACTIVE".into()))
+            .then_some(())
     })
     .await;
-    assert!(found.is_some(), "remote-producer not discovered: {:?}", statuses(&platform).await);
+    assert!(
+        found.is_some(),
+        "remote-producer not discovered: {:?}",
+        statuses(&platform).await
+    );
 
     let environment = get_json(&platform, "/api/environment").await;
     assert_eq!(environment["kind"], "external");

@@ -23,16 +23,30 @@ async fn ready(server: &ServerProcess) {
     let up = eventually(Duration::from_secs(240), || async {
         let environment = get_json(server, "/api/environment").await;
         assert_ne!(environment["state"], "failed", "{environment}");
-        let active = statuses(server).await.iter().filter(|(_, s)| s == "ACTIVE").count();
+        let active = statuses(server)
+            .await
+            .iter()
+            .filter(|(_, s)| s == "ACTIVE")
+            .count();
         (environment["state"] == "running" && active == 2).then_some(())
     })
     .await;
-    assert!(up.is_some(), "local stack never ready: {}", get_json(server, "/api/environment").await);
+    assert!(
+        up.is_some(),
+        "local stack never ready: {}",
+        get_json(server, "/api/environment").await
+    );
 }
 
 fn process_alive(pid: u64) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| !stat.rsplit(") ").next().unwrap_or_default().starts_with('Z'))
+        .map(|stat| {
+            !stat
+                .rsplit(") ")
+                .next()
+                .unwrap_or_default()
+                .starts_with('Z')
+        })
         .unwrap_or(false)
 }
 
@@ -53,12 +67,17 @@ async fn faults_left_by_a_killed_server_are_reverted_on_the_next_start() {
         assert_eq!(status, 201, "{fault}: {body}");
     }
     let ledger: Value = serde_json::from_str(
-        &std::fs::read_to_string(cache_dir().join("state").join("faults-local.json")).expect("the ledger is on disk"),
+        &std::fs::read_to_string(cache_dir().join("state").join("faults-local.json"))
+            .expect("the ledger is on disk"),
     )
     .expect("the ledger is JSON");
     let stress_pid = ledger
         .as_array()
-        .and_then(|entries| entries.iter().find_map(|e| e["receipt"]["process"]["pid"].as_u64()))
+        .and_then(|entries| {
+            entries
+                .iter()
+                .find_map(|e| e["receipt"]["process"]["pid"].as_u64())
+        })
         .expect("stress-ng's pid in the ledger");
     assert!(process_alive(stress_pid));
     let toxiproxy = Toxiproxy::new(19474);
@@ -77,12 +96,27 @@ async fn faults_left_by_a_killed_server_are_reverted_on_the_next_start() {
     })
     .await
     .expect("the next start reports what it found");
-    assert_eq!(recovery["reverted"].as_array().map(Vec::len), Some(3), "{recovery:#}");
+    assert_eq!(
+        recovery["reverted"].as_array().map(Vec::len),
+        Some(3),
+        "{recovery:#}"
+    );
     assert_eq!(recovery["failed"], json!([]), "{recovery:#}");
-    assert_eq!(toxics(toxiproxy.proxies().await.expect("toxiproxy")), 0, "a toxic survived");
+    assert_eq!(
+        toxics(toxiproxy.proxies().await.expect("toxiproxy")),
+        0,
+        "a toxic survived"
+    );
     assert!(!process_alive(stress_pid), "stress-ng survived");
     let environment = get_json(&server, "/api/environment").await;
-    assert!(environment["brokers"].as_array().unwrap().iter().all(|b| b["state"] == "up"), "{environment}");
+    assert!(
+        environment["brokers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["state"] == "up"),
+        "{environment}"
+    );
     assert_eq!(get_json(&server, "/api/faults").await, json!([]));
     drop(server);
 }

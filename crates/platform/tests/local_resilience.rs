@@ -28,13 +28,19 @@ async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
     let run_dir = std::env::temp_dir().join(format!("faultline-resilience-{}", std::process::id()));
     let config = LocalConfig {
         run_dir: run_dir.clone(),
-        ports: Ports { base: 21000, ..Ports::default() },
+        ports: Ports {
+            base: 21000,
+            ..Ports::default()
+        },
         workloads: false,
         ..LocalConfig::default()
     };
     let _guard = StackGuard(run_dir);
     let stack = LocalEnvironment::new(config);
-    let kafka = stack.start(&Bus::new()).await.expect("the real cluster starts");
+    let kafka = stack
+        .start(&Bus::new())
+        .await
+        .expect("the real cluster starts");
     let bootstrap = kafka.bootstrap.clone();
     let external = ["--env", "external", "--bootstrap", bootstrap.as_str()];
 
@@ -45,12 +51,22 @@ async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
     let started = Instant::now();
     let mut server = ServerProcess::start(&external, &[]).await;
     let listed = eventually(Duration::from_secs(10), || async {
-        statuses(&server).await.contains(&("early-bird".into(), "ACTIVE".into())).then_some(())
+        statuses(&server)
+            .await
+            .contains(&("early-bird".into(), "ACTIVE".into()))
+            .then_some(())
     })
     .await;
     let took = started.elapsed();
-    assert!(listed.is_some(), "early-bird never ACTIVE: {:?}", statuses(&server).await);
-    assert!(took <= Duration::from_secs(2), "early-bird ACTIVE only {took:?} after the server started");
+    assert!(
+        listed.is_some(),
+        "early-bird never ACTIVE: {:?}",
+        statuses(&server).await
+    );
+    assert!(
+        took <= Duration::from_secs(2),
+        "early-bird ACTIVE only {took:?} after the server started"
+    );
 
     // (2) Three more sidecars; the server is killed with SIGKILL; one sidecar is killed
     // while it is down; the restarted server's registry is whole within 2 s, with the
@@ -63,7 +79,11 @@ async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
         (rows.len() == 4 && rows.iter().all(|(_, s)| s == "ACTIVE")).then_some(())
     })
     .await;
-    assert!(all_active.is_some(), "four sidecars never all ACTIVE: {:?}", statuses(&server).await);
+    assert!(
+        all_active.is_some(),
+        "four sidecars never all ACTIVE: {:?}",
+        statuses(&server).await
+    );
     server.process.kill9();
     victim.kill9();
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -77,7 +97,10 @@ async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
     .await;
     let took = restarted.elapsed();
     let rows = whole.expect("the restarted server never listed all four sidecars");
-    assert!(took <= Duration::from_secs(2), "registry whole only {took:?} after the restart");
+    assert!(
+        took <= Duration::from_secs(2),
+        "registry whole only {took:?} after the restart"
+    );
     for (id, status) in &rows {
         let expected = if id == "victim" { "INACTIVE" } else { "ACTIVE" };
         assert_eq!(status, expected, "{id} after the restart: {rows:?}");

@@ -21,7 +21,10 @@ async fn a_sidecar_started_before_the_platform_is_listed_active_within_two_secon
     let started = Instant::now();
     let platform = start_platform(environment.clone()).await;
     let active = eventually(5 * SECOND, || async {
-        statuses(&platform).await.contains(&("early-bird".into(), "ACTIVE".into())).then_some(())
+        statuses(&platform)
+            .await
+            .contains(&("early-bird".into(), "ACTIVE".into()))
+            .then_some(())
     })
     .await;
     let took = started.elapsed();
@@ -38,7 +41,10 @@ async fn after_a_platform_restart_the_registry_is_whole_at_once_and_the_dead_sta
     init_logging();
     let heartbeat = SECOND;
     let (environment, kafka) = rehearsal(&[], heartbeat).await;
-    let survivors: Vec<_> = ["alpha", "bravo", "charlie"].iter().map(|n| spawn_sidecar(&kafka, n, heartbeat)).collect();
+    let survivors: Vec<_> = ["alpha", "bravo", "charlie"]
+        .iter()
+        .map(|n| spawn_sidecar(&kafka, n, heartbeat))
+        .collect();
     let victim = spawn_sidecar(&kafka, "delta", heartbeat);
 
     let platform = start_platform(environment.clone()).await;
@@ -47,7 +53,11 @@ async fn after_a_platform_restart_the_registry_is_whole_at_once_and_the_dead_sta
         (rows.len() == 4 && rows.iter().all(|(_, s)| s == "ACTIVE")).then_some(())
     })
     .await;
-    assert!(all_active.is_some(), "four sidecars never all ACTIVE: {:?}", statuses(&platform).await);
+    assert!(
+        all_active.is_some(),
+        "four sidecars never all ACTIVE: {:?}",
+        statuses(&platform).await
+    );
     platform.stop().await;
 
     // While the platform is down, one sidecar dies without a tombstone, and stays dead
@@ -98,7 +108,10 @@ async fn a_killed_sidecar_turns_inactive_and_a_clean_exit_departs() {
     leaver.stop().await;
 
     let inactive = eventually(15 * SECOND, || async {
-        statuses(&platform).await.contains(&("crashes".into(), "INACTIVE".into())).then_some(())
+        statuses(&platform)
+            .await
+            .contains(&("crashes".into(), "INACTIVE".into()))
+            .then_some(())
     })
     .await;
     assert!(inactive.is_some(), "killed sidecar never INACTIVE");
@@ -107,17 +120,30 @@ async fn a_killed_sidecar_turns_inactive_and_a_clean_exit_departs() {
         "INACTIVE after {:?}, before three heartbeats were missed",
         killed_at.elapsed()
     );
-    assert!(statuses(&platform).await.contains(&("leaves".into(), "DEPARTED".into())));
+    assert!(statuses(&platform)
+        .await
+        .contains(&("leaves".into(), "DEPARTED".into())));
 
     // Each transition was announced on the WebSocket.
     let transitions: Vec<(String, String)> = events
         .snapshot()
         .iter()
         .filter(|e| e["type"] == "sidecar-status")
-        .map(|e| (e["sidecarId"].as_str().unwrap().to_owned(), e["status"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["sidecarId"].as_str().unwrap().to_owned(),
+                e["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert!(transitions.contains(&("crashes".into(), "INACTIVE".into())), "{transitions:?}");
-    assert!(transitions.contains(&("leaves".into(), "DEPARTED".into())), "{transitions:?}");
+    assert!(
+        transitions.contains(&("crashes".into(), "INACTIVE".into())),
+        "{transitions:?}"
+    );
+    assert!(
+        transitions.contains(&("leaves".into(), "DEPARTED".into())),
+        "{transitions:?}"
+    );
 
     platform.stop().await;
     environment.stop().await;

@@ -6,14 +6,15 @@ mod common;
 
 use std::time::Duration;
 
-use common::*;
 use common::scenarios::*;
+use common::*;
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_six_scenarios_pass_on_rehearsal() {
     init_logging();
-    let (environment, _kafka) = rehearsal(&["producer-1", "producer-2"], Duration::from_secs(2)).await;
+    let (environment, _kafka) =
+        rehearsal(&["producer-1", "producer-2"], Duration::from_secs(2)).await;
     let platform = start_platform(environment.clone()).await;
     let ready = eventually(Duration::from_secs(30), || async {
         let groups = get_json(&platform, "/api/consumer-groups").await;
@@ -21,10 +22,19 @@ async fn all_six_scenarios_pass_on_rehearsal() {
         (sidecars.len() == 2 && groups.as_array().is_some_and(|g| !g.is_empty())).then_some(())
     })
     .await;
-    assert!(ready.is_some(), "rehearsal never ready: {:?}", statuses(&platform).await);
+    assert!(
+        ready.is_some(),
+        "rehearsal never ready: {:?}",
+        statuses(&platform).await
+    );
 
     let listed = get_json(&platform, "/api/scenarios").await;
-    let ids: Vec<&str> = listed.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     for id in SCENARIOS {
         assert!(ids.contains(&id), "{id} not listed: {ids:?}");
     }
@@ -44,4 +54,3 @@ async fn all_six_scenarios_pass_on_rehearsal() {
     platform.stop().await;
     environment.stop().await;
 }
-

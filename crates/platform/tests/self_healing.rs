@@ -11,16 +11,36 @@ use serde_json::Value;
 
 /// Steps of the loop, each matched against the event stream in order.
 const STEPS: &[(&str, fn(&Value) -> bool)] = &[
-    ("sign OVERFLOW", |e| e["type"] == "sign" && e["sign"] == "OVERFLOW"),
-    ("condition DEGRADED", |e| e["type"] == "condition" && e["condition"] == "DEGRADED"),
-    ("REQUEST", |e| e["type"] == "speech-act" && e["act"] == "REQUEST" && e["request"] == "THROTTLE"),
-    ("ACKNOWLEDGE", |e| e["type"] == "response" && e["act"] == "ACKNOWLEDGE"),
-    ("PROMISE", |e| e["type"] == "response" && e["act"] == "PROMISE"),
-    ("COMMAND throttle", |e| e["type"] == "response" && e["act"] == "COMMAND" && e["command"]["op"] == "throttle"),
-    ("DELIVER", |e| e["type"] == "response" && e["act"] == "DELIVER"),
-    ("condition STABLE", |e| e["type"] == "condition" && e["condition"] == "STABLE"),
-    ("COMMAND resume", |e| e["type"] == "response" && e["act"] == "COMMAND" && e["command"]["op"] == "resume"),
-    ("episode healed", |e| e["type"] == "episode" && e["outcome"] == "healed"),
+    ("sign OVERFLOW", |e| {
+        e["type"] == "sign" && e["sign"] == "OVERFLOW"
+    }),
+    ("condition DEGRADED", |e| {
+        e["type"] == "condition" && e["condition"] == "DEGRADED"
+    }),
+    ("REQUEST", |e| {
+        e["type"] == "speech-act" && e["act"] == "REQUEST" && e["request"] == "THROTTLE"
+    }),
+    ("ACKNOWLEDGE", |e| {
+        e["type"] == "response" && e["act"] == "ACKNOWLEDGE"
+    }),
+    ("PROMISE", |e| {
+        e["type"] == "response" && e["act"] == "PROMISE"
+    }),
+    ("COMMAND throttle", |e| {
+        e["type"] == "response" && e["act"] == "COMMAND" && e["command"]["op"] == "throttle"
+    }),
+    ("DELIVER", |e| {
+        e["type"] == "response" && e["act"] == "DELIVER"
+    }),
+    ("condition STABLE", |e| {
+        e["type"] == "condition" && e["condition"] == "STABLE"
+    }),
+    ("COMMAND resume", |e| {
+        e["type"] == "response" && e["act"] == "COMMAND" && e["command"]["op"] == "resume"
+    }),
+    ("episode healed", |e| {
+        e["type"] == "episode" && e["outcome"] == "healed"
+    }),
 ];
 
 fn about_producer(event: &Value) -> bool {
@@ -43,17 +63,33 @@ async fn a_burst_drives_the_whole_self_healing_loop_in_order() {
     .await;
     assert!(steady.is_some(), "no signal from producer-1");
 
-    environment.swap_rate("producer-1", 10_000).await.expect("burst");
+    environment
+        .swap_rate("producer-1", 10_000)
+        .await
+        .expect("burst");
 
     let healed = eventually(Duration::from_secs(120), || async {
-        events.snapshot().iter().any(|e| e["type"] == "episode" && about_producer(e)).then_some(())
+        events
+            .snapshot()
+            .iter()
+            .any(|e| e["type"] == "episode" && about_producer(e))
+            .then_some(())
     })
     .await;
-    let timeline: Vec<Value> = events.snapshot().into_iter().filter(about_producer).collect();
+    let timeline: Vec<Value> = events
+        .snapshot()
+        .into_iter()
+        .filter(about_producer)
+        .collect();
     let brief: Vec<String> = timeline
         .iter()
         .filter(|e| e["type"] != "signal")
-        .map(|e| format!("{} {} {} {}", e["type"], e["sign"], e["condition"], e["act"]))
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e["type"], e["sign"], e["condition"], e["act"]
+            )
+        })
         .collect();
     assert!(healed.is_some(), "the episode never finished: {brief:#?}");
 
@@ -72,7 +108,11 @@ async fn a_burst_drives_the_whole_self_healing_loop_in_order() {
         (producer["targetRate"] == 10 && producer["condition"] == "STABLE").then_some(())
     })
     .await;
-    assert!(restored.is_some(), "nominal rate not restored: {}", get_json(&platform, "/api/sidecars").await);
+    assert!(
+        restored.is_some(),
+        "nominal rate not restored: {}",
+        get_json(&platform, "/api/sidecars").await
+    );
 
     platform.stop().await;
     environment.stop().await;

@@ -15,7 +15,8 @@ fn run_to_exit(args: &[&str]) -> (Option<i32>, String) {
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
             let output = child.wait_with_output().expect("output");
-            let text = String::from_utf8_lossy(&output.stderr).to_string() + &String::from_utf8_lossy(&output.stdout);
+            let text = String::from_utf8_lossy(&output.stderr).to_string()
+                + &String::from_utf8_lossy(&output.stdout);
             return (status.code(), text);
         }
         if started.elapsed() > Duration::from_secs(20) {
@@ -32,19 +33,28 @@ fn a_port_in_use_is_a_clear_error() {
     let addr = taken.local_addr().unwrap().to_string();
     let (code, output) = run_to_exit(&["--listen", &addr]);
     assert_ne!(code, Some(0));
-    assert!(output.contains(&format!("cannot listen on {addr}: the port is already in use")), "{output}");
+    assert!(
+        output.contains(&format!(
+            "cannot listen on {addr}: the port is already in use"
+        )),
+        "{output}"
+    );
 }
 
 #[test]
 fn external_without_bootstrap_says_what_is_missing() {
     let (code, output) = run_to_exit(&["--env", "external", "--listen", "127.0.0.1:0"]);
     assert_ne!(code, Some(0));
-    assert!(output.contains("--env external needs --bootstrap"), "{output}");
+    assert!(
+        output.contains("--env external needs --bootstrap"),
+        "{output}"
+    );
 }
 
 #[test]
 fn a_bad_kafka_config_file_names_the_file_and_line() {
-    let path = std::env::temp_dir().join(format!("faultline-bad-{}.properties", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("faultline-bad-{}.properties", std::process::id()));
     std::fs::write(&path, "security.protocol=SSL\nthis line is wrong\n").unwrap();
     let (code, output) = run_to_exit(&[
         "--env",
@@ -57,5 +67,8 @@ fn a_bad_kafka_config_file_names_the_file_and_line() {
         "127.0.0.1:0",
     ]);
     assert_ne!(code, Some(0));
-    assert!(output.contains(&format!("{}:2: expected `key=value`", path.display())), "{output}");
+    assert!(
+        output.contains(&format!("{}:2: expected `key=value`", path.display())),
+        "{output}"
+    );
 }

@@ -12,8 +12,13 @@ use common::*;
 /// The sidecar binary sits next to this package's binaries (`cargo test --workspace`
 /// builds it).
 fn sidecar_binary() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_BIN_EXE_faultline-server")).with_file_name("faultline-sidecar");
-    assert!(path.exists(), "{} is missing: run `cargo build -p faultline-sidecar` first", path.display());
+    let path =
+        PathBuf::from(env!("CARGO_BIN_EXE_faultline-server")).with_file_name("faultline-sidecar");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p faultline-sidecar` first",
+        path.display()
+    );
     path
 }
 
@@ -23,7 +28,14 @@ async fn the_sidecar_binary_registers_and_departs_on_sigterm() {
     let (environment, kafka) = rehearsal(&[], Duration::from_secs(1)).await;
     let platform = start_platform(environment.clone()).await;
     let mut child = Command::new(sidecar_binary())
-        .args(["--bootstrap", &kafka.bootstrap, "--id", "process-1", "--heartbeat-ms", "1000"])
+        .args([
+            "--bootstrap",
+            &kafka.bootstrap,
+            "--id",
+            "process-1",
+            "--heartbeat-ms",
+            "1000",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -31,24 +43,44 @@ async fn the_sidecar_binary_registers_and_departs_on_sigterm() {
         .expect("sidecar process starts");
 
     let active = eventually(Duration::from_secs(20), || async {
-        statuses(&platform).await.contains(&("process-1".into(), "ACTIVE".into())).then_some(())
+        statuses(&platform)
+            .await
+            .contains(&("process-1".into(), "ACTIVE".into()))
+            .then_some(())
     })
     .await;
-    assert!(active.is_some(), "process-1 never ACTIVE: {:?}", statuses(&platform).await);
+    assert!(
+        active.is_some(),
+        "process-1 never ACTIVE: {:?}",
+        statuses(&platform).await
+    );
 
-    let signalled = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    let signalled = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
     assert!(signalled.success());
     let exited = eventually(Duration::from_secs(15), || {
         let done = child.try_wait().ok().flatten();
         async move { done }
     })
     .await;
-    assert!(exited.is_some_and(|status| status.success()), "sidecar did not exit cleanly: {exited:?}");
+    assert!(
+        exited.is_some_and(|status| status.success()),
+        "sidecar did not exit cleanly: {exited:?}"
+    );
     let departed = eventually(Duration::from_secs(10), || async {
-        statuses(&platform).await.contains(&("process-1".into(), "DEPARTED".into())).then_some(())
+        statuses(&platform)
+            .await
+            .contains(&("process-1".into(), "DEPARTED".into()))
+            .then_some(())
     })
     .await;
-    assert!(departed.is_some(), "process-1 never DEPARTED: {:?}", statuses(&platform).await);
+    assert!(
+        departed.is_some(),
+        "process-1 never DEPARTED: {:?}",
+        statuses(&platform).await
+    );
 
     platform.stop().await;
     environment.stop().await;

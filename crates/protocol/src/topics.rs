@@ -39,19 +39,25 @@ pub const SIDECARS: TopicSpec = TopicSpec {
 pub const SPEECH_ACTS: TopicSpec = TopicSpec {
     name: "faultline.speech-acts",
     partitions: 3,
-    cleanup: CleanupPolicy::Delete { retention_ms: ONE_DAY_MS },
+    cleanup: CleanupPolicy::Delete {
+        retention_ms: ONE_DAY_MS,
+    },
 };
 /// Platform → sidecar answers and COMMANDs, key = target sidecar id.
 pub const RESPONSES: TopicSpec = TopicSpec {
     name: "faultline.responses",
     partitions: 3,
-    cleanup: CleanupPolicy::Delete { retention_ms: ONE_DAY_MS },
+    cleanup: CleanupPolicy::Delete {
+        retention_ms: ONE_DAY_MS,
+    },
 };
 /// Live metric snapshots, key = sidecar id; read from the latest offset.
 pub const SIGNALS: TopicSpec = TopicSpec {
     name: "faultline.signals",
     partitions: 3,
-    cleanup: CleanupPolicy::Delete { retention_ms: ONE_HOUR_MS },
+    cleanup: CleanupPolicy::Delete {
+        retention_ms: ONE_HOUR_MS,
+    },
 };
 
 pub const ALL: [TopicSpec; 4] = [SIDECARS, SPEECH_ACTS, RESPONSES, SIGNALS];
@@ -60,5 +66,7 @@ pub const ALL: [TopicSpec; 4] = [SIDECARS, SPEECH_ACTS, RESPONSES, SIGNALS];
 pub const DEMO: TopicSpec = TopicSpec {
     name: "faultline.demo",
     partitions: 6,
-    cleanup: CleanupPolicy::Delete { retention_ms: ONE_HOUR_MS },
+    cleanup: CleanupPolicy::Delete {
+        retention_ms: ONE_HOUR_MS,
+    },
 };

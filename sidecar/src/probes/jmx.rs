@@ -21,7 +21,12 @@ const PRODUCER_ATTRIBUTES: &[&str] = &[
     "record-error-total",
     "record-retry-total",
 ];
-const CONSUMER_ATTRIBUTES: &[&str] = &["records-lag-max", "records-consumed-rate", "fetch-rate", "fetch-latency-avg"];
+const CONSUMER_ATTRIBUTES: &[&str] = &[
+    "records-lag-max",
+    "records-consumed-rate",
+    "fetch-rate",
+    "fetch-latency-avg",
+];
 
 /// Which kind of Java client the probe watches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +47,13 @@ pub struct JmxProbe {
 
 impl JmxProbe {
     pub fn new(client: JmxClient, target: JmxTarget) -> Self {
-        Self { client, target, client_id: None, nodes: Vec::new(), samples: 0 }
+        Self {
+            client,
+            target,
+            client_id: None,
+            nodes: Vec::new(),
+            samples: 0,
+        }
     }
 
     async fn client_id(&mut self) -> Result<String, ProbeError> {
@@ -53,13 +64,24 @@ impl JmxProbe {
             JmxTarget::Producer => PRODUCER_METRICS,
             JmxTarget::Consumer { .. } => CONSUMER_METRICS,
         };
-        let names = self.client.query_names(pattern).await.map_err(probe_error)?;
+        let names = self
+            .client
+            .query_names(pattern)
+            .await
+            .map_err(probe_error)?;
         // The consumer also has per-topic MBeans (`…,topic=…`); the client-wide one has none.
         let id = names
             .iter()
             .filter(|name| !name.contains(",topic=") && !name.contains(",partition="))
-            .find_map(|name| name.split("client-id=").nth(1).map(|rest| rest.split(',').next().unwrap_or(rest).to_owned()))
-            .ok_or_else(|| ProbeError { probe: "jmx", reason: format!("no MBean matches {pattern} yet") })?;
+            .find_map(|name| {
+                name.split("client-id=")
+                    .nth(1)
+                    .map(|rest| rest.split(',').next().unwrap_or(rest).to_owned())
+            })
+            .ok_or_else(|| ProbeError {
+                probe: "jmx",
+                reason: format!("no MBean matches {pattern} yet"),
+            })?;
         self.client_id = Some(id.clone());
         Ok(id)
     }
@@ -67,7 +89,10 @@ impl JmxProbe {
     async fn read_producer(&mut self, id: &str) -> Result<ProducerMetrics, ProbeError> {
         let metrics = self
             .client
-            .read(&format!("kafka.producer:type=producer-metrics,client-id={id}"), PRODUCER_ATTRIBUTES)
+            .read(
+                &format!("kafka.producer:type=producer-metrics,client-id={id}"),
+                PRODUCER_ATTRIBUTES,
+            )
             .await
             .map_err(probe_error)?;
         let control = self
@@ -102,7 +127,8 @@ impl JmxProbe {
     /// Each broker's average request latency as this producer sees it.
     async fn read_nodes(&mut self, id: &str) -> Vec<BrokerLink> {
         if self.nodes.is_empty() || self.samples % 10 == 0 {
-            let pattern = format!("kafka.producer:type=producer-node-metrics,client-id={id},node-id=*");
+            let pattern =
+                format!("kafka.producer:type=producer-node-metrics,client-id={id},node-id=*");
             if let Ok(names) = self.client.query_names(&pattern).await {
                 self.nodes = names;
             }
@@ -110,22 +136,38 @@ impl JmxProbe {
         self.samples += 1;
         let mut links = Vec::new();
         for name in &self.nodes {
-            let Ok(values) = self.client.read(name, &["request-latency-avg"]).await else { continue };
+            let Ok(values) = self.client.read(name, &["request-latency-avg"]).await else {
+                continue;
+            };
             let node = name.split("node-id=").nth(1).unwrap_or(name).to_owned();
-            links.push(BrokerLink { name: node, state: "UP".into(), rtt_ms: number(&values, "request-latency-avg") });
+            links.push(BrokerLink {
+                name: node,
+                state: "UP".into(),
+                rtt_ms: number(&values, "request-latency-avg"),
+            });
         }
         links
     }
 
-    async fn read_consumer(&mut self, id: &str, group: &str) -> Result<ConsumerMetrics, ProbeError> {
+    async fn read_consumer(
+        &mut self,
+        id: &str,
+        group: &str,
+    ) -> Result<ConsumerMetrics, ProbeError> {
         let metrics = self
             .client
-            .read(&format!("kafka.consumer:type=consumer-fetch-manager-metrics,client-id={id}"), CONSUMER_ATTRIBUTES)
+            .read(
+                &format!("kafka.consumer:type=consumer-fetch-manager-metrics,client-id={id}"),
+                CONSUMER_ATTRIBUTES,
+            )
             .await
             .map_err(probe_error)?;
         let control = self
             .client
-            .read(&consumer_control(id), &["ProcessingDelayMs", "MessagesConsumed"])
+            .read(
+                &consumer_control(id),
+                &["ProcessingDelayMs", "MessagesConsumed"],
+            )
             .await
             .unwrap_or_default();
         Ok(ConsumerMetrics {
@@ -149,10 +191,14 @@ impl Probe for JmxProbe {
     async fn sample(&mut self) -> Result<Option<Reading>, ProbeError> {
         let id = self.client_id().await?;
         match self.target.clone() {
-            JmxTarget::Producer => Ok(Some(Reading { producer: Some(self.read_producer(&id).await?), consumer: None })),
-            JmxTarget::Consumer { group } => {
-                Ok(Some(Reading { producer: None, consumer: Some(self.read_consumer(&id, &group).await?) }))
-            }
+            JmxTarget::Producer => Ok(Some(Reading {
+                producer: Some(self.read_producer(&id).await?),
+                consumer: None,
+            })),
+            JmxTarget::Consumer { group } => Ok(Some(Reading {
+                producer: None,
+                consumer: Some(self.read_consumer(&id, &group).await?),
+            })),
         }
     }
 }
@@ -165,7 +211,10 @@ pub struct JmxRateControl {
 
 impl JmxRateControl {
     pub fn new(client: JmxClient, client_id: impl Into<String>) -> Self {
-        Self { client, client_id: client_id.into() }
+        Self {
+            client,
+            client_id: client_id.into(),
+        }
     }
 }
 
@@ -173,17 +222,30 @@ impl JmxRateControl {
 impl Control for JmxRateControl {
     async fn apply(&self, command: &Command) -> Result<String, ControlError> {
         let mbean = producer_control(&self.client_id);
-        let failed = |reason: String| ControlError { command: format!("{command:?}"), reason };
-        let current = self.client.read(&mbean, &["Rate", "NominalRate"]).await.map_err(|e| failed(e.to_string()))?;
+        let failed = |reason: String| ControlError {
+            command: format!("{command:?}"),
+            reason,
+        };
+        let current = self
+            .client
+            .read(&mbean, &["Rate", "NominalRate"])
+            .await
+            .map_err(|e| failed(e.to_string()))?;
         let previous = number(&current, "Rate") as i64;
         let (rate, verb) = match command {
             Command::SetRate { rate } => (i64::from(*rate), "set"),
             Command::Throttle { rate } => (i64::from(*rate), "throttled"),
             Command::Resume => (number(&current, "NominalRate") as i64, "restored"),
         };
-        let rate = i32::try_from(rate).map_err(|_| failed(format!("rate {rate} is out of range")))?;
-        self.client.set(&mbean, "Rate", JmxValue::Int(i64::from(rate))).await.map_err(|e| failed(e.to_string()))?;
-        Ok(format!("Rate {verb} from {previous} to {rate} messages per second."))
+        let rate =
+            i32::try_from(rate).map_err(|_| failed(format!("rate {rate} is out of range")))?;
+        self.client
+            .set(&mbean, "Rate", JmxValue::Int(i64::from(rate)))
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(format!(
+            "Rate {verb} from {previous} to {rate} messages per second."
+        ))
     }
 }
 
@@ -193,7 +255,10 @@ pub struct NoControl;
 #[async_trait::async_trait]
 impl Control for NoControl {
     async fn apply(&self, command: &Command) -> Result<String, ControlError> {
-        Err(ControlError { command: format!("{command:?}"), reason: "this sidecar watches a consumer, which has no send rate".into() })
+        Err(ControlError {
+            command: format!("{command:?}"),
+            reason: "this sidecar watches a consumer, which has no send rate".into(),
+        })
     }
 }
 
@@ -217,5 +282,8 @@ fn number(values: &[(String, JmxValue)], attribute: &str) -> f64 {
 }
 
 fn probe_error(error: JmxError) -> ProbeError {
-    ProbeError { probe: "jmx", reason: error.to_string() }
+    ProbeError {
+        probe: "jmx",
+        reason: error.to_string(),
+    }
 }

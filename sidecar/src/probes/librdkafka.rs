@@ -25,9 +25,18 @@ pub struct LibrdkafkaProbe {
 }
 
 impl LibrdkafkaProbe {
-    pub fn new(stats: watch::Receiver<Option<Arc<Statistics>>>, workload: Arc<WorkloadState>) -> Self {
+    pub fn new(
+        stats: watch::Receiver<Option<Arc<Statistics>>>,
+        workload: Arc<WorkloadState>,
+    ) -> Self {
         let last_delivered = workload.delivered.load(Ordering::Relaxed);
-        Self { stats, workload, last_delivered, last_sample: Instant::now(), last_rtt_ms: HashMap::new() }
+        Self {
+            stats,
+            workload,
+            last_delivered,
+            last_sample: Instant::now(),
+            last_rtt_ms: HashMap::new(),
+        }
     }
 
     fn send_rate(&mut self) -> f64 {
@@ -58,18 +67,25 @@ impl Probe for LibrdkafkaProbe {
         let brokers: Vec<_> = stats.brokers.values().filter(|b| b.nodeid >= 0).collect();
         for broker in &brokers {
             if let Some(window) = broker.rtt.as_ref().filter(|w| w.cnt > 0) {
-                self.last_rtt_ms.insert(broker.name.clone(), window.avg as f64 / 1000.0);
+                self.last_rtt_ms
+                    .insert(broker.name.clone(), window.avg as f64 / 1000.0);
             }
         }
         // The slowest broker's round trip, as the JMX probe reports it.
-        let request_latency_ms =
-            brokers.iter().filter_map(|b| self.last_rtt_ms.get(&b.name).copied()).fold(0.0_f64, f64::max);
+        let request_latency_ms = brokers
+            .iter()
+            .filter_map(|b| self.last_rtt_ms.get(&b.name).copied())
+            .fold(0.0_f64, f64::max);
         let mut links: Vec<BrokerLink> = brokers
             .iter()
             .map(|b| BrokerLink {
                 name: b.nodename.clone(),
                 state: b.state.clone(),
-                rtt_ms: b.rtt.as_ref().map(|w| w.avg as f64 / 1000.0).unwrap_or_default(),
+                rtt_ms: b
+                    .rtt
+                    .as_ref()
+                    .map(|w| w.avg as f64 / 1000.0)
+                    .unwrap_or_default(),
             })
             .collect();
         links.sort_by(|a, b| a.name.cmp(&b.name));
@@ -87,6 +103,9 @@ impl Probe for LibrdkafkaProbe {
             brokers: links,
             ..ProducerMetrics::default()
         };
-        Ok(Some(Reading { producer: Some(metrics), consumer: None }))
+        Ok(Some(Reading {
+            producer: Some(metrics),
+            consumer: None,
+        }))
     }
 }

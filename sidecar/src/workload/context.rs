@@ -15,9 +15,19 @@ pub struct StatsContext {
 }
 
 impl StatsContext {
-    pub fn new(delivered: Arc<AtomicU64>, failed: Arc<AtomicU64>) -> (Self, watch::Receiver<Option<Arc<Statistics>>>) {
+    pub fn new(
+        delivered: Arc<AtomicU64>,
+        failed: Arc<AtomicU64>,
+    ) -> (Self, watch::Receiver<Option<Arc<Statistics>>>) {
         let (stats, receiver) = watch::channel(None);
-        (Self { stats, delivered, failed }, receiver)
+        (
+            Self {
+                stats,
+                delivered,
+                failed,
+            },
+            receiver,
+        )
     }
 }
 
@@ -31,7 +41,11 @@ impl ProducerContext for StatsContext {
     type DeliveryOpaque = ();
 
     fn delivery(&self, result: &DeliveryResult<'_>, _: Self::DeliveryOpaque) {
-        let counter = if result.is_ok() { &self.delivered } else { &self.failed };
+        let counter = if result.is_ok() {
+            &self.delivered
+        } else {
+            &self.failed
+        };
         counter.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -17,7 +17,12 @@ pub struct DemoConsumer {
 }
 
 impl DemoConsumer {
-    pub fn start(settings: &ClientSettings, client_id: &str, group: &str, topic: &str) -> Result<Self, KafkaError> {
+    pub fn start(
+        settings: &ClientSettings,
+        client_id: &str,
+        group: &str,
+        topic: &str,
+    ) -> Result<Self, KafkaError> {
         let consumer: StreamConsumer = settings
             .client_config()
             .set("client.id", client_id)
@@ -32,7 +37,11 @@ impl DemoConsumer {
         let delay_ms = Arc::new(AtomicU64::new(0));
         let consumed = Arc::new(AtomicU64::new(0));
         let task = tokio::spawn(consume(consumer, delay_ms.clone(), consumed.clone()));
-        Ok(Self { delay_ms, consumed, task })
+        Ok(Self {
+            delay_ms,
+            consumed,
+            task,
+        })
     }
 
     /// Sets the processing delay per record; returns the previous one.

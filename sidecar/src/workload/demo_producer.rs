@@ -60,15 +60,24 @@ pub struct DemoProducer {
 }
 
 impl DemoProducer {
-    pub fn start(settings: &ClientSettings, config: DemoProducerConfig) -> Result<Self, KafkaError> {
+    pub fn start(
+        settings: &ClientSettings,
+        config: DemoProducerConfig,
+    ) -> Result<Self, KafkaError> {
         let delivered = Arc::new(AtomicU64::new(0));
         let failed = Arc::new(AtomicU64::new(0));
         let (context, stats) = StatsContext::new(delivered.clone(), failed.clone());
         let producer: ThreadedProducer<StatsContext> = settings
             .client_config()
             .set("client.id", &config.client_id)
-            .set("statistics.interval.ms", config.statistics_interval.as_millis().to_string())
-            .set("queue.buffering.max.kbytes", (config.buffer_bytes / 1024).max(1).to_string())
+            .set(
+                "statistics.interval.ms",
+                config.statistics_interval.as_millis().to_string(),
+            )
+            .set(
+                "queue.buffering.max.kbytes",
+                (config.buffer_bytes / 1024).max(1).to_string(),
+            )
             .set("queue.buffering.max.messages", "100000")
             // Small batches and one request in flight per broker, like a cautious Java
             // producer: throughput follows the network, so a burst or a slow broker
@@ -115,7 +124,11 @@ impl Drop for DemoProducer {
     }
 }
 
-async fn send_loop(producer: ThreadedProducer<StatsContext>, topic: String, state: Arc<WorkloadState>) {
+async fn send_loop(
+    producer: ThreadedProducer<StatsContext>,
+    topic: String,
+    state: Arc<WorkloadState>,
+) {
     let payload = vec![b'x'; state.message_bytes];
     let mut tick = tokio::time::interval(Duration::from_millis(10));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -165,6 +178,8 @@ impl Control for RateControl {
             Command::Resume => (self.0.nominal_rate, "restored"),
         };
         let previous = self.0.rate.swap(rate, Ordering::Relaxed);
-        Ok(format!("Rate {verb} from {previous} to {rate} messages per second."))
+        Ok(format!(
+            "Rate {verb} from {previous} to {rate} messages per second."
+        ))
     }
 }

@@ -9,7 +9,8 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use faultline_kafka::ClientSettings;
 use faultline_platform::environments::{
-    Environment, ExternalEnvironment, LocalConfig, LocalEnvironment, RehearsalConfig, RehearsalEnvironment,
+    Environment, ExternalEnvironment, LocalConfig, LocalEnvironment, RehearsalConfig,
+    RehearsalEnvironment,
 };
 use faultline_platform::{Headless, HeadlessOptions};
 
@@ -48,7 +49,8 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,librdkafka=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,librdkafka=warn".into()),
         )
         .init();
     let args = Args::parse();
@@ -59,7 +61,9 @@ async fn main() -> anyhow::Result<()> {
         EnvKind::Rehearsal => Arc::new(RehearsalEnvironment::new(RehearsalConfig::default())),
         EnvKind::Local => Arc::new(LocalEnvironment::new(LocalConfig::default())),
         EnvKind::External => {
-            let bootstrap = args.bootstrap.context("--env external needs --bootstrap HOST:PORT[,HOST:PORT...]")?;
+            let bootstrap = args
+                .bootstrap
+                .context("--env external needs --bootstrap HOST:PORT[,HOST:PORT...]")?;
             let mut settings = ClientSettings::new(bootstrap);
             if let Some(path) = &args.kafka_config {
                 settings = settings.with_properties_file(path)?;
@@ -72,7 +76,10 @@ async fn main() -> anyhow::Result<()> {
         options.scenarios_dir = Some(dir);
     }
     let headless = Headless::start_with(args.listen, environment.clone(), options).await?;
-    println!("Faultline is running: open http://{}/ (Ctrl-C stops it)", headless.addr);
+    println!(
+        "Faultline is running: open http://{}/ (Ctrl-C stops it)",
+        headless.addr
+    );
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
     headless.stop().await;

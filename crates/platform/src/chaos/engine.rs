@@ -19,7 +19,10 @@ pub enum ChaosError {
     #[error("{0}")]
     Invalid(String),
     #[error("the {environment} environment cannot inject {kind:?} faults")]
-    Unsupported { environment: String, kind: super::FaultKind },
+    Unsupported {
+        environment: String,
+        kind: super::FaultKind,
+    },
     #[error("cannot {what}: {reason}")]
     Failed { what: String, reason: String },
     #[error("no active fault {0}")]
@@ -72,7 +75,12 @@ pub struct Chaos {
 }
 
 impl Chaos {
-    pub fn new(environment: Arc<dyn Environment>, ledger_path: std::path::PathBuf, bus: Bus, state: SharedState) -> Self {
+    pub fn new(
+        environment: Arc<dyn Environment>,
+        ledger_path: std::path::PathBuf,
+        bus: Bus,
+        state: SharedState,
+    ) -> Self {
         Self {
             environment,
             ledger: Mutex::new(Ledger::open(ledger_path)),
@@ -84,27 +92,57 @@ impl Chaos {
     }
 
     pub async fn active(&self) -> Vec<ActiveFault> {
-        self.ledger.lock().await.entries().iter().map(ActiveFault::from).collect()
+        self.ledger
+            .lock()
+            .await
+            .entries()
+            .iter()
+            .map(ActiveFault::from)
+            .collect()
     }
 
     /// Writes the fault down, then applies it. A fault on a spot that already has one
     /// (a latency ramp's next step) replaces it.
-    pub async fn inject(&self, fault: Fault, run_id: Option<String>) -> Result<ActiveFault, ChaosError> {
+    pub async fn inject(
+        &self,
+        fault: Fault,
+        run_id: Option<String>,
+    ) -> Result<ActiveFault, ChaosError> {
         fault.validate().map_err(ChaosError::Invalid)?;
         if !self.environment.supports(fault.kind()) {
-            return Err(ChaosError::Unsupported { environment: self.environment.kind().into(), kind: fault.kind() });
+            return Err(ChaosError::Unsupported {
+                environment: self.environment.kind().into(),
+                kind: fault.kind(),
+            });
         }
         let replaced: Vec<String> = {
             let ledger = self.ledger.lock().await;
-            ledger.entries().iter().filter(|e| e.fault.spot() == fault.spot()).map(|e| e.id.clone()).collect()
+            ledger
+                .entries()
+                .iter()
+                .filter(|e| e.fault.spot() == fault.spot())
+                .map(|e| e.id.clone())
+                .collect()
         };
         for id in replaced {
             self.revert(&id).await?;
         }
-        let id = format!("fault-{}-{}", now_ms(), self.next.fetch_add(1, Ordering::Relaxed));
-        let entry = Entry { id: id.clone(), fault: fault.clone(), receipt: None, applied_at_ms: now_ms(), run_id };
+        let id = format!(
+            "fault-{}-{}",
+            now_ms(),
+            self.next.fetch_add(1, Ordering::Relaxed)
+        );
+        let entry = Entry {
+            id: id.clone(),
+            fault: fault.clone(),
+            receipt: None,
+            applied_at_ms: now_ms(),
+            run_id,
+        };
         let mut ledger = self.ledger.lock().await;
-        ledger.add(entry.clone()).map_err(|e| self.failed(&fault, format!("cannot write the fault ledger: {e}")))?;
+        ledger
+            .add(entry.clone())
+            .map_err(|e| self.failed(&fault, format!("cannot write the fault ledger: {e}")))?;
         match self.environment.inject(&fault).await {
             Ok(receipt) => {
                 if let Err(error) = ledger.set_receipt(&id, receipt) {
@@ -115,7 +153,12 @@ impl Chaos {
             }
             Err(reason) => {
                 let _ = ledger.remove(&id);
-                self.announce(FaultAction::Failed, &id, &fault, format!("Could not inject {}: {reason}", fault.describe()));
+                self.announce(
+                    FaultAction::Failed,
+                    &id,
+                    &fault,
+                    format!("Could not inject {}: {reason}", fault.describe()),
+                );
                 Err(self.failed(&fault, reason))
             }
         }
@@ -124,12 +167,20 @@ impl Chaos {
     /// Reverts one active fault and strikes it from the ledger.
     pub async fn revert(&self, id: &str) -> Result<String, ChaosError> {
         let mut ledger = self.ledger.lock().await;
-        let entry = ledger.entries().iter().find(|e| e.id == id).cloned().ok_or_else(|| ChaosError::Unknown(id.into()))?;
+        let entry = ledger
+            .entries()
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+            .ok_or_else(|| ChaosError::Unknown(id.into()))?;
         let receipt = entry.receipt.clone().unwrap_or_default();
-        self.environment.revert(&entry.fault, &receipt).await.map_err(|reason| ChaosError::Failed {
-            what: format!("revert {}", entry.fault.describe()),
-            reason,
-        })?;
+        self.environment
+            .revert(&entry.fault, &receipt)
+            .await
+            .map_err(|reason| ChaosError::Failed {
+                what: format!("revert {}", entry.fault.describe()),
+                reason,
+            })?;
         let _ = ledger.remove(id);
         let sentence = format!("Reverted: {}.", entry.fault.describe());
         self.announce(FaultAction::Reverted, id, &entry.fault, sentence.clone());
@@ -140,7 +191,13 @@ impl Chaos {
     pub async fn revert_run(&self, run_id: &str) -> Vec<String> {
         let ids: Vec<String> = {
             let ledger = self.ledger.lock().await;
-            ledger.entries().iter().rev().filter(|e| e.run_id.as_deref() == Some(run_id)).map(|e| e.id.clone()).collect()
+            ledger
+                .entries()
+                .iter()
+                .rev()
+                .filter(|e| e.run_id.as_deref() == Some(run_id))
+                .map(|e| e.id.clone())
+                .collect()
         };
         let mut done = Vec::new();
         for id in ids {
@@ -155,7 +212,15 @@ impl Chaos {
     /// The panic button: reverts everything, newest first, then waits (up to
     /// `settle_within`) for the environment and the platform to be all green.
     pub async fn restore_all(&self, settle_within: Duration) -> RestoreReport {
-        let ids: Vec<String> = self.ledger.lock().await.entries().iter().rev().map(|e| e.id.clone()).collect();
+        let ids: Vec<String> = self
+            .ledger
+            .lock()
+            .await
+            .entries()
+            .iter()
+            .rev()
+            .map(|e| e.id.clone())
+            .collect();
         let mut report = RestoreReport::default();
         for id in ids {
             match self.revert(&id).await {
@@ -174,9 +239,17 @@ impl Chaos {
         }
         report.at_ms = now_ms();
         let sentence = if report.green {
-            format!("Restored: {} fault(s) reverted; everything is green.", report.reverted.len())
+            format!(
+                "Restored: {} fault(s) reverted; everything is green.",
+                report.reverted.len()
+            )
         } else {
-            let red: Vec<&str> = report.checks.iter().filter(|c| !c.ok).map(|c| c.what.as_str()).collect();
+            let red: Vec<&str> = report
+                .checks
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| c.what.as_str())
+                .collect();
             format!(
                 "Restore reverted {} fault(s); {} failed; not green yet: {}.",
                 report.reverted.len(),
@@ -185,7 +258,11 @@ impl Chaos {
             )
         };
         tracing::info!(%sentence, "restore");
-        self.bus.publish(Event::Restore { green: report.green, reverted: report.reverted.len(), sentence });
+        self.bus.publish(Event::Restore {
+            green: report.green,
+            reverted: report.reverted.len(),
+            sentence,
+        });
         report
     }
 
@@ -195,18 +272,29 @@ impl Chaos {
         if leftovers == 0 {
             return None;
         }
-        tracing::warn!(leftovers, "found faults left behind by a previous run; reverting them");
+        tracing::warn!(
+            leftovers,
+            "found faults left behind by a previous run; reverting them"
+        );
         let report = self.restore_all(Duration::ZERO).await;
         *self.recovery.lock().await = Some(report.clone());
         Some(report)
     }
 
     fn failed(&self, fault: &Fault, reason: String) -> ChaosError {
-        ChaosError::Failed { what: format!("inject {}", fault.describe()), reason }
+        ChaosError::Failed {
+            what: format!("inject {}", fault.describe()),
+            reason,
+        }
     }
 
     fn announce(&self, action: FaultAction, id: &str, fault: &Fault, sentence: String) {
         tracing::info!(%id, ?action, %sentence, "fault");
-        self.bus.publish(Event::Fault { action, fault_id: id.into(), fault: fault.clone(), sentence });
+        self.bus.publish(Event::Fault {
+            action,
+            fault_id: id.into(),
+            fault: fault.clone(),
+            sentence,
+        });
     }
 }

@@ -18,7 +18,10 @@ pub enum DownMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Fault {
-    BrokerDown { broker: i32, mode: DownMode },
+    BrokerDown {
+        broker: i32,
+        mode: DownMode,
+    },
     /// Added delay on the network path between clients and one broker.
     Latency {
         broker: i32,
@@ -27,15 +30,29 @@ pub enum Fault {
         jitter: u32,
     },
     /// Clients cannot reach one broker at all; connections hang.
-    Partition { broker: i32 },
+    Partition {
+        broker: i32,
+    },
     /// Clients' traffic to one broker limited to `kbps` kilobytes per second.
-    Bandwidth { broker: i32, kbps: u32 },
+    Bandwidth {
+        broker: i32,
+        kbps: u32,
+    },
     /// `workers` CPU hogs on the CPU one broker is pinned to.
-    CpuStress { broker: i32, workers: u32 },
+    CpuStress {
+        broker: i32,
+        workers: u32,
+    },
     /// A producer's send rate set to `rate` messages per second.
-    ProducerRate { producer: String, rate: u32 },
+    ProducerRate {
+        producer: String,
+        rate: u32,
+    },
     /// A consumer's processing delay per record set to `ms`.
-    ConsumerDelay { consumer: String, ms: u64 },
+    ConsumerDelay {
+        consumer: String,
+        ms: u64,
+    },
 }
 
 /// The kinds, by name (`broker-down`, `latency`, ...).
@@ -68,7 +85,9 @@ impl Fault {
     pub fn spot(&self) -> String {
         match self {
             Fault::BrokerDown { broker, .. } => format!("broker-{broker} process"),
-            Fault::Latency { broker, .. } | Fault::Partition { broker } | Fault::Bandwidth { broker, .. } => {
+            Fault::Latency { broker, .. }
+            | Fault::Partition { broker }
+            | Fault::Bandwidth { broker, .. } => {
                 format!("broker-{broker} network {:?}", self.kind())
             }
             Fault::CpuStress { broker, .. } => format!("broker-{broker} cpu"),
@@ -80,29 +99,60 @@ impl Fault {
     /// A sentence for the timeline and the presenter.
     pub fn describe(&self) -> String {
         match self {
-            Fault::BrokerDown { broker, mode: DownMode::Kill } => format!("broker-{broker} killed (SIGKILL)"),
-            Fault::BrokerDown { broker, mode: DownMode::Stop } => format!("broker-{broker} shut down"),
-            Fault::BrokerDown { broker, mode: DownMode::Pause } => format!("broker-{broker} frozen (SIGSTOP)"),
-            Fault::Latency { broker, ms, jitter: 0 } => format!("{ms} ms of latency to broker-{broker}"),
-            Fault::Latency { broker, ms, jitter } => format!("{ms} ms (±{jitter} ms) of latency to broker-{broker}"),
+            Fault::BrokerDown {
+                broker,
+                mode: DownMode::Kill,
+            } => format!("broker-{broker} killed (SIGKILL)"),
+            Fault::BrokerDown {
+                broker,
+                mode: DownMode::Stop,
+            } => format!("broker-{broker} shut down"),
+            Fault::BrokerDown {
+                broker,
+                mode: DownMode::Pause,
+            } => format!("broker-{broker} frozen (SIGSTOP)"),
+            Fault::Latency {
+                broker,
+                ms,
+                jitter: 0,
+            } => format!("{ms} ms of latency to broker-{broker}"),
+            Fault::Latency { broker, ms, jitter } => {
+                format!("{ms} ms (±{jitter} ms) of latency to broker-{broker}")
+            }
             Fault::Partition { broker } => format!("broker-{broker} cut off from its clients"),
-            Fault::Bandwidth { broker, kbps } => format!("traffic to broker-{broker} limited to {kbps} KB/s"),
-            Fault::CpuStress { broker, workers } => format!("{workers} CPU hogs next to broker-{broker}"),
-            Fault::ProducerRate { producer, rate } => format!("{producer} sending at {rate} messages per second"),
-            Fault::ConsumerDelay { consumer, ms } => format!("{consumer} taking {ms} ms per record"),
+            Fault::Bandwidth { broker, kbps } => {
+                format!("traffic to broker-{broker} limited to {kbps} KB/s")
+            }
+            Fault::CpuStress { broker, workers } => {
+                format!("{workers} CPU hogs next to broker-{broker}")
+            }
+            Fault::ProducerRate { producer, rate } => {
+                format!("{producer} sending at {rate} messages per second")
+            }
+            Fault::ConsumerDelay { consumer, ms } => {
+                format!("{consumer} taking {ms} ms per record")
+            }
         }
     }
 
     /// Rejects values no environment could carry out sensibly.
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Fault::Latency { ms, .. } if *ms > 60_000 => Err(format!("latency of {ms} ms is over a minute")),
-            Fault::Bandwidth { kbps: 0, .. } => Err("a bandwidth of 0 KB/s is a partition; use that kind".into()),
+            Fault::Latency { ms, .. } if *ms > 60_000 => {
+                Err(format!("latency of {ms} ms is over a minute"))
+            }
+            Fault::Bandwidth { kbps: 0, .. } => {
+                Err("a bandwidth of 0 KB/s is a partition; use that kind".into())
+            }
             Fault::CpuStress { workers, .. } if *workers == 0 || *workers > 64 => {
                 Err(format!("{workers} CPU workers is not between 1 and 64"))
             }
-            Fault::ProducerRate { rate, .. } if *rate > 1_000_000 => Err(format!("rate {rate} is over 1 000 000 messages per second")),
-            Fault::ConsumerDelay { ms, .. } if *ms > 60_000 => Err(format!("a delay of {ms} ms per record is over a minute")),
+            Fault::ProducerRate { rate, .. } if *rate > 1_000_000 => {
+                Err(format!("rate {rate} is over 1 000 000 messages per second"))
+            }
+            Fault::ConsumerDelay { ms, .. } if *ms > 60_000 => {
+                Err(format!("a delay of {ms} ms per record is over a minute"))
+            }
             _ => Ok(()),
         }
     }
@@ -114,26 +164,55 @@ mod tests {
 
     #[test]
     fn faults_read_as_tagged_values() {
-        let fault: Fault = serde_json::from_str(r#"{"kind":"latency","broker":2,"ms":500}"#).unwrap();
-        assert_eq!(fault, Fault::Latency { broker: 2, ms: 500, jitter: 0 });
+        let fault: Fault =
+            serde_json::from_str(r#"{"kind":"latency","broker":2,"ms":500}"#).unwrap();
+        assert_eq!(
+            fault,
+            Fault::Latency {
+                broker: 2,
+                ms: 500,
+                jitter: 0
+            }
+        );
         assert_eq!(fault.describe(), "500 ms of latency to broker-2");
-        let down: Fault = serde_json::from_str(r#"{"kind":"broker-down","broker":1,"mode":"pause"}"#).unwrap();
+        let down: Fault =
+            serde_json::from_str(r#"{"kind":"broker-down","broker":1,"mode":"pause"}"#).unwrap();
         assert_eq!(down.kind(), FaultKind::BrokerDown);
         assert!(serde_json::from_str::<Fault>(r#"{"kind":"meteor","broker":1}"#).is_err());
     }
 
     #[test]
     fn a_ramp_replaces_the_same_spot() {
-        let a = Fault::Latency { broker: 1, ms: 100, jitter: 0 };
-        let b = Fault::Latency { broker: 1, ms: 2000, jitter: 0 };
+        let a = Fault::Latency {
+            broker: 1,
+            ms: 100,
+            jitter: 0,
+        };
+        let b = Fault::Latency {
+            broker: 1,
+            ms: 2000,
+            jitter: 0,
+        };
         assert_eq!(a.spot(), b.spot());
         assert_ne!(a.spot(), Fault::Partition { broker: 1 }.spot());
     }
 
     #[test]
     fn nonsense_values_are_refused_with_a_reason() {
-        assert!(Fault::CpuStress { broker: 1, workers: 0 }.validate().unwrap_err().contains("0 CPU workers"));
+        assert!(Fault::CpuStress {
+            broker: 1,
+            workers: 0
+        }
+        .validate()
+        .unwrap_err()
+        .contains("0 CPU workers"));
         assert!(Fault::Bandwidth { broker: 1, kbps: 0 }.validate().is_err());
-        assert!(Fault::Latency { broker: 1, ms: 2000, jitter: 0 }.validate().is_ok());
+        assert!(Fault::Latency {
+            broker: 1,
+            ms: 2000,
+            jitter: 0
+        }
+        .validate()
+        .is_ok());
     }
 }

@@ -66,7 +66,10 @@ impl Ledger {
             std::fs::create_dir_all(dir)?;
         }
         let temporary = self.path.with_extension("json.tmp");
-        std::fs::write(&temporary, serde_json::to_vec_pretty(&self.entries).map_err(std::io::Error::other)?)?;
+        std::fs::write(
+            &temporary,
+            serde_json::to_vec_pretty(&self.entries).map_err(std::io::Error::other)?,
+        )?;
         std::fs::rename(temporary, &self.path)
     }
 }
@@ -77,16 +80,36 @@ mod tests {
 
     #[test]
     fn entries_survive_a_restart_and_removal_is_persisted() {
-        let path = std::env::temp_dir().join(format!("faultline-ledger-{}.json", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("faultline-ledger-{}.json", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let mut ledger = Ledger::open(path.clone());
         let fault = Fault::Partition { broker: 2 };
-        ledger.add(Entry { id: "f1".into(), fault: fault.clone(), receipt: None, applied_at_ms: 1, run_id: None }).unwrap();
-        ledger.set_receipt("f1", Receipt { toxics: vec![("broker-2".into(), "t".into())], ..Receipt::default() }).unwrap();
+        ledger
+            .add(Entry {
+                id: "f1".into(),
+                fault: fault.clone(),
+                receipt: None,
+                applied_at_ms: 1,
+                run_id: None,
+            })
+            .unwrap();
+        ledger
+            .set_receipt(
+                "f1",
+                Receipt {
+                    toxics: vec![("broker-2".into(), "t".into())],
+                    ..Receipt::default()
+                },
+            )
+            .unwrap();
         let reopened = Ledger::open(path.clone());
         assert_eq!(reopened.entries().len(), 1);
         assert_eq!(reopened.entries()[0].fault, fault);
-        assert_eq!(reopened.entries()[0].receipt.as_ref().unwrap().toxics.len(), 1);
+        assert_eq!(
+            reopened.entries()[0].receipt.as_ref().unwrap().toxics.len(),
+            1
+        );
         let mut reopened = reopened;
         reopened.remove("f1").unwrap();
         assert!(Ledger::open(path.clone()).entries().is_empty());
@@ -95,7 +118,8 @@ mod tests {
 
     #[test]
     fn an_unreadable_ledger_is_kept_aside_not_trusted() {
-        let path = std::env::temp_dir().join(format!("faultline-ledger-bad-{}.json", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("faultline-ledger-bad-{}.json", std::process::id()));
         std::fs::write(&path, "{not json").unwrap();
         assert!(Ledger::open(path.clone()).entries().is_empty());
         assert!(path.with_extension("unreadable").exists());

@@ -23,17 +23,29 @@ pub async fn green(environment: &dyn Environment, state: &SharedState) -> Vec<Ch
         checks.push(Check {
             what: format!("broker-{id} answers and is fully replicated"),
             ok: broker.reachable && urp == 0,
-            detail: if broker.reachable { format!("{urp} under-replicated partitions") } else { "not answering".into() },
+            detail: if broker.reachable {
+                format!("{urp} under-replicated partitions")
+            } else {
+                "not answering".into()
+            },
         });
     }
     let live: Vec<_> = state
         .registry
         .read()
-        .map(|r| r.entries().filter(|(_, e)| e.status == SidecarStatus::Active).map(|(id, _)| id.clone()).collect())
+        .map(|r| {
+            r.entries()
+                .filter(|(_, e)| e.status == SidecarStatus::Active)
+                .map(|(id, _)| id.clone())
+                .collect()
+        })
         .unwrap_or_default();
     let observations = state.observations.read();
     for id in live {
-        let condition = observations.as_ref().ok().and_then(|o| o.get(&id).map(|o| o.condition));
+        let condition = observations
+            .as_ref()
+            .ok()
+            .and_then(|o| o.get(&id).map(|o| o.condition));
         checks.push(Check {
             what: format!("{id} is STABLE"),
             ok: matches!(condition, Some(Condition::Stable) | None),

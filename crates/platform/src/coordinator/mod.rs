@@ -41,13 +41,28 @@ pub async fn run(ctx: Context, responder: Responder) {
             }
             Err(RecvError::Closed) => return,
         };
-        let Some(request) = as_request(&event.event) else { continue };
-        tokio::spawn(handle(ctx.clone(), responder.clone(), open.clone(), request));
+        let Some(request) = as_request(&event.event) else {
+            continue;
+        };
+        tokio::spawn(handle(
+            ctx.clone(),
+            responder.clone(),
+            open.clone(),
+            request,
+        ));
     }
 }
 
 fn as_request(event: &Event) -> Option<Request> {
-    let Event::SpeechAct { sidecar_id, act: SpeechActKind::Request, request_id, request, text, .. } = event else {
+    let Event::SpeechAct {
+        sidecar_id,
+        act: SpeechActKind::Request,
+        request_id,
+        request,
+        text,
+        ..
+    } = event
+    else {
         return None;
     };
     Some(Request {
@@ -58,12 +73,26 @@ fn as_request(event: &Event) -> Option<Request> {
     })
 }
 
-async fn handle(ctx: Context, responder: Responder, open: Arc<Mutex<HashSet<SidecarId>>>, request: Request) {
+async fn handle(
+    ctx: Context,
+    responder: Responder,
+    open: Arc<Mutex<HashSet<SidecarId>>>,
+    request: Request,
+) {
     let started = std::time::Instant::now();
-    let first = open.lock().map(|mut o| o.insert(request.sidecar.clone())).unwrap_or(false);
+    let first = open
+        .lock()
+        .map(|mut o| o.insert(request.sidecar.clone()))
+        .unwrap_or(false);
     let (outcome, sentence) = if !first {
         responder
-            .explain(&request, format!("Platform is already handling a request from {}; this one waits for it.", request.sidecar))
+            .explain(
+                &request,
+                format!(
+                    "Platform is already handling a request from {}; this one waits for it.",
+                    request.sidecar
+                ),
+            )
             .await;
         return;
     } else if request.request == RequestType::Throttle {

@@ -20,7 +20,12 @@ pub struct Responder {
 
 impl Responder {
     pub fn new(publisher: Publisher, bus: Bus, platform_id: SidecarId) -> Self {
-        Self { publisher, bus, platform_id, next: Arc::default() }
+        Self {
+            publisher,
+            bus,
+            platform_id,
+            next: Arc::default(),
+        }
     }
 
     pub async fn acknowledge(&self, request: &Request) -> String {
@@ -28,7 +33,8 @@ impl Responder {
             "Platform received {}'s {:?} request: {}",
             request.sidecar, request.request, request.text
         );
-        self.send(request, ResponseAct::Acknowledge, text, None).await
+        self.send(request, ResponseAct::Acknowledge, text, None)
+            .await
     }
 
     pub async fn promise(&self, request: &Request, text: String) -> String {
@@ -36,7 +42,8 @@ impl Responder {
     }
 
     pub async fn command(&self, request: &Request, text: String, command: Command) -> String {
-        self.send(request, ResponseAct::Command, text, Some(command)).await
+        self.send(request, ResponseAct::Command, text, Some(command))
+            .await
     }
 
     pub async fn deliver(&self, request: &Request, text: String) -> String {
@@ -52,12 +59,31 @@ impl Responder {
     }
 
     /// A COMMAND an operator (or a scenario) gives, not in answer to any request.
-    pub async fn command_unprompted(&self, target: &SidecarId, text: String, command: Command) -> String {
-        self.send_to(target, None, ResponseAct::Command, text, Some(command)).await
+    pub async fn command_unprompted(
+        &self,
+        target: &SidecarId,
+        text: String,
+        command: Command,
+    ) -> String {
+        self.send_to(target, None, ResponseAct::Command, text, Some(command))
+            .await
     }
 
-    async fn send(&self, request: &Request, act: ResponseAct, text: String, command: Option<Command>) -> String {
-        self.send_to(&request.sidecar, Some(&request.request_id), act, text, command).await
+    async fn send(
+        &self,
+        request: &Request,
+        act: ResponseAct,
+        text: String,
+        command: Option<Command>,
+    ) -> String {
+        self.send_to(
+            &request.sidecar,
+            Some(&request.request_id),
+            act,
+            text,
+            command,
+        )
+        .await
     }
 
     /// Returns the response id, which a sidecar's REPORT about a COMMAND cites.
@@ -70,7 +96,12 @@ impl Responder {
         command: Option<Command>,
     ) -> String {
         let ts = now_ms();
-        let response_id = format!("{}-{}-{}", self.platform_id, ts, self.next.fetch_add(1, Ordering::Relaxed));
+        let response_id = format!(
+            "{}-{}-{}",
+            self.platform_id,
+            ts,
+            self.next.fetch_add(1, Ordering::Relaxed)
+        );
         let response = Response {
             v: PROTOCOL_VERSION,
             kind: MessageKind::Response,
@@ -93,7 +124,11 @@ impl Responder {
             text,
             command,
         });
-        if let Err(error) = self.publisher.send(topics::RESPONSES.name, target.as_str(), ts, &response).await {
+        if let Err(error) = self
+            .publisher
+            .send(topics::RESPONSES.name, target.as_str(), ts, &response)
+            .await
+        {
             tracing::warn!(%target, ?act, %error, "response not sent");
         }
         response_id

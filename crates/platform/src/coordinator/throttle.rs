@@ -15,7 +15,11 @@ const DRAIN_WITHIN: Duration = Duration::from_secs(60);
 /// The throttle divides the current rate by this (the original plan's rate/100).
 const THROTTLE_DIVISOR: u32 = 100;
 
-pub async fn run_episode(ctx: &Context, responder: &Responder, request: &Request) -> (EpisodeOutcome, String) {
+pub async fn run_episode(
+    ctx: &Context,
+    responder: &Responder,
+    request: &Request,
+) -> (EpisodeOutcome, String) {
     // Subscribe first so nothing that happens after our messages is missed.
     let mut events = ctx.bus.subscribe();
     let id = request.sidecar.clone();
@@ -49,20 +53,29 @@ pub async fn run_episode(ctx: &Context, responder: &Responder, request: &Request
     })
     .await;
     match confirmation.as_deref().map(|e| &e.event) {
-        Some(Event::SpeechAct { about: Some(ReportAbout::CommandApplied), .. }) => {}
+        Some(Event::SpeechAct {
+            about: Some(ReportAbout::CommandApplied),
+            ..
+        }) => {}
         Some(Event::SpeechAct { text, .. }) => {
             let sentence = format!("{id} could not throttle: {text}");
             responder.explain(request, sentence.clone()).await;
             return (EpisodeOutcome::NotHealed, sentence);
         }
         _ => {
-            let sentence = format!("{id} did not confirm the throttle within {} s.", CONFIRM_WITHIN.as_secs());
+            let sentence = format!(
+                "{id} did not confirm the throttle within {} s.",
+                CONFIRM_WITHIN.as_secs()
+            );
             responder.explain(request, sentence.clone()).await;
             return (EpisodeOutcome::NotHealed, sentence);
         }
     }
     responder
-        .deliver(request, format!("{id} now sends at {throttled} messages per second; its buffer is draining."))
+        .deliver(
+            request,
+            format!("{id} now sends at {throttled} messages per second; its buffer is draining."),
+        )
         .await;
 
     let stable_now = ctx
@@ -87,7 +100,11 @@ pub async fn run_episode(ctx: &Context, responder: &Responder, request: &Request
         return (EpisodeOutcome::NotHealed, sentence);
     }
     responder
-        .command(request, format!("{id}'s buffer has drained: restore its nominal rate."), Command::Resume)
+        .command(
+            request,
+            format!("{id}'s buffer has drained: restore its nominal rate."),
+            Command::Resume,
+        )
         .await;
     (EpisodeOutcome::Healed, format!("{id} healed: throttled to {throttled} messages per second, drained, and its nominal rate restored."))
 }

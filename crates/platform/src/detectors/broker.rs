@@ -39,16 +39,30 @@ impl Detector<BrokerReading> for BrokerDetector {
     fn check(&mut self, reading: &BrokerReading) -> Option<Finding> {
         let id = reading.broker;
         let finding = |condition, confidence, situation, sentence| {
-            Some(Finding { detector: Self::NAME, condition, confidence, situation, sentence })
+            Some(Finding {
+                detector: Self::NAME,
+                condition,
+                confidence,
+                situation,
+                sentence,
+            })
         };
         if !reading.reachable {
             self.misses += 1;
-            let confidence = if self.misses >= 2 { Confidence::Confirmed } else { Confidence::Tentative };
+            let confidence = if self.misses >= 2 {
+                Confidence::Confirmed
+            } else {
+                Confidence::Tentative
+            };
             return finding(
                 Condition::Down,
                 confidence,
                 Situation::Critical,
-                format!("broker-{id} does not answer ({} reading{} in a row).", self.misses, if self.misses == 1 { "" } else { "s" }),
+                format!(
+                    "broker-{id} does not answer ({} reading{} in a row).",
+                    self.misses,
+                    if self.misses == 1 { "" } else { "s" }
+                ),
             );
         }
         self.misses = 0;
@@ -57,7 +71,10 @@ impl Detector<BrokerReading> for BrokerDetector {
                 Condition::Defective,
                 Confidence::Measured,
                 Situation::Critical,
-                format!("broker-{id} reports {offline} offline partition{}: no leader can serve them.", plural(offline)),
+                format!(
+                    "broker-{id} reports {offline} offline partition{}: no leader can serve them.",
+                    plural(offline)
+                ),
             );
         }
         if let Some(urp) = reading.under_replicated.filter(|n| *n > 0) {
@@ -65,13 +82,19 @@ impl Detector<BrokerReading> for BrokerDetector {
                 Condition::Degraded,
                 Confidence::Measured,
                 Situation::Warning,
-                format!("broker-{id} reports {urp} under-replicated partition{}.", plural(urp)),
+                format!(
+                    "broker-{id} reports {urp} under-replicated partition{}.",
+                    plural(urp)
+                ),
             );
         }
-        let busiest = [("request handler", reading.request_idle_pct), ("network", reading.network_idle_pct)]
-            .into_iter()
-            .filter_map(|(name, idle)| idle.map(|idle| (name, idle)))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let busiest = [
+            ("request handler", reading.request_idle_pct),
+            ("network", reading.network_idle_pct),
+        ]
+        .into_iter()
+        .filter_map(|(name, idle)| idle.map(|idle| (name, idle)))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((threads, idle)) = busiest.filter(|(_, idle)| *idle < IDLE_THRESHOLD_PCT) {
             return finding(
                 Condition::Degraded,
@@ -116,10 +139,19 @@ mod tests {
     #[test]
     fn an_unreachable_broker_is_down_and_sure_of_it_on_the_second_miss() {
         let mut d = BrokerDetector::default();
-        let down = BrokerReading { reachable: false, ..healthy() };
+        let down = BrokerReading {
+            reachable: false,
+            ..healthy()
+        };
         let first = d.check(&down).unwrap();
-        assert_eq!((first.condition, first.confidence), (Condition::Down, Confidence::Tentative));
-        assert_eq!(first.sentence, "broker-2 does not answer (1 reading in a row).");
+        assert_eq!(
+            (first.condition, first.confidence),
+            (Condition::Down, Confidence::Tentative)
+        );
+        assert_eq!(
+            first.sentence,
+            "broker-2 does not answer (1 reading in a row)."
+        );
         assert_eq!(d.check(&down).unwrap().confidence, Confidence::Confirmed);
         assert_eq!(d.check(&healthy()), None);
     }
@@ -127,12 +159,33 @@ mod tests {
     #[test]
     fn replication_and_saturation_degrade() {
         let mut d = BrokerDetector::default();
-        let urp = d.check(&BrokerReading { under_replicated: Some(14), ..healthy() }).unwrap();
-        assert_eq!(urp.sentence, "broker-2 reports 14 under-replicated partitions.");
-        let busy = d.check(&BrokerReading { request_idle_pct: Some(12.4), ..healthy() }).unwrap();
+        let urp = d
+            .check(&BrokerReading {
+                under_replicated: Some(14),
+                ..healthy()
+            })
+            .unwrap();
+        assert_eq!(
+            urp.sentence,
+            "broker-2 reports 14 under-replicated partitions."
+        );
+        let busy = d
+            .check(&BrokerReading {
+                request_idle_pct: Some(12.4),
+                ..healthy()
+            })
+            .unwrap();
         assert_eq!(busy.condition, Condition::Degraded);
-        assert_eq!(busy.sentence, "broker-2's request handler threads are 12% idle (threshold 20%).");
-        let offline = d.check(&BrokerReading { offline_partitions: Some(1), ..healthy() }).unwrap();
+        assert_eq!(
+            busy.sentence,
+            "broker-2's request handler threads are 12% idle (threshold 20%)."
+        );
+        let offline = d
+            .check(&BrokerReading {
+                offline_partitions: Some(1),
+                ..healthy()
+            })
+            .unwrap();
         assert_eq!(offline.condition, Condition::Defective);
     }
 }

@@ -33,9 +33,21 @@ impl Detector for BufferDetector {
         if fill >= OVERFLOW_FILL {
             self.overflow_streak += 1;
             let (condition, confidence, situation) = match self.overflow_streak {
-                1 => (Condition::Diverging, Confidence::Tentative, Situation::Warning),
-                2 | 3 => (Condition::Degraded, Confidence::Measured, Situation::Critical),
-                _ => (Condition::Degraded, Confidence::Confirmed, Situation::Critical),
+                1 => (
+                    Condition::Diverging,
+                    Confidence::Tentative,
+                    Situation::Warning,
+                ),
+                2 | 3 => (
+                    Condition::Degraded,
+                    Confidence::Measured,
+                    Situation::Critical,
+                ),
+                _ => (
+                    Condition::Degraded,
+                    Confidence::Confirmed,
+                    Situation::Critical,
+                ),
             };
             return Some(Finding {
                 detector: Self::NAME,
@@ -100,29 +112,56 @@ mod tests {
     }
 
     fn judge(detector: &mut BufferDetector, fill: u64) -> Option<(Condition, Confidence)> {
-        detector.check(&snapshot(fill)).map(|f| (f.condition, f.confidence))
+        detector
+            .check(&snapshot(fill))
+            .map(|f| (f.condition, f.confidence))
     }
 
     #[test]
     fn overflow_escalates_with_repetition_and_recovers_when_drained() {
         let mut d = BufferDetector::default();
         assert_eq!(judge(&mut d, 10), None);
-        assert_eq!(judge(&mut d, 97), Some((Condition::Diverging, Confidence::Tentative)));
-        assert_eq!(judge(&mut d, 99), Some((Condition::Degraded, Confidence::Measured)));
-        assert_eq!(judge(&mut d, 99), Some((Condition::Degraded, Confidence::Measured)));
-        assert_eq!(judge(&mut d, 100), Some((Condition::Degraded, Confidence::Confirmed)));
-        assert_eq!(judge(&mut d, 85), Some((Condition::Diverging, Confidence::Tentative)));
+        assert_eq!(
+            judge(&mut d, 97),
+            Some((Condition::Diverging, Confidence::Tentative))
+        );
+        assert_eq!(
+            judge(&mut d, 99),
+            Some((Condition::Degraded, Confidence::Measured))
+        );
+        assert_eq!(
+            judge(&mut d, 99),
+            Some((Condition::Degraded, Confidence::Measured))
+        );
+        assert_eq!(
+            judge(&mut d, 100),
+            Some((Condition::Degraded, Confidence::Confirmed))
+        );
+        assert_eq!(
+            judge(&mut d, 85),
+            Some((Condition::Diverging, Confidence::Tentative))
+        );
         assert_eq!(judge(&mut d, 40), None, "STABLE again once drained");
-        assert_eq!(judge(&mut d, 96), Some((Condition::Diverging, Confidence::Tentative)), "streak restarts");
+        assert_eq!(
+            judge(&mut d, 96),
+            Some((Condition::Diverging, Confidence::Tentative)),
+            "streak restarts"
+        );
     }
 
     #[test]
     fn the_sentence_carries_the_number_and_threshold() {
         let mut d = BufferDetector::default();
         let finding = d.check(&snapshot(97)).unwrap();
-        assert_eq!(finding.sentence, "producer-1's send buffer is 97% full (threshold 95%), 1 sample in a row.");
+        assert_eq!(
+            finding.sentence,
+            "producer-1's send buffer is 97% full (threshold 95%), 1 sample in a row."
+        );
         let finding = BufferDetector::default().check(&snapshot(88)).unwrap();
-        assert_eq!(finding.sentence, "producer-1's send buffer is 88% full, above the 80% pressure mark.");
+        assert_eq!(
+            finding.sentence,
+            "producer-1's send buffer is 88% full, above the 80% pressure mark."
+        );
     }
 
     #[test]

@@ -36,14 +36,20 @@ impl Detector<LagReading> for ConsumerLagDetector {
     }
 
     fn check(&mut self, reading: &LagReading) -> Option<Finding> {
-        let growing = self.previous_seconds.is_some_and(|previous| reading.lag_seconds > previous);
+        let growing = self
+            .previous_seconds
+            .is_some_and(|previous| reading.lag_seconds > previous);
         self.previous_seconds = Some(reading.lag_seconds);
         let group = &reading.group;
         let seconds = reading.lag_seconds;
         let messages = reading.lag_messages;
         if seconds >= DEGRADED_SECONDS || messages >= DEGRADED_MESSAGES {
             self.degraded_streak += 1;
-            let confidence = if self.degraded_streak >= 3 { Confidence::Confirmed } else { Confidence::Measured };
+            let confidence = if self.degraded_streak >= 3 {
+                Confidence::Confirmed
+            } else {
+                Confidence::Measured
+            };
             return Some(Finding {
                 detector: Self::NAME,
                 condition: Condition::Degraded,
@@ -70,26 +76,49 @@ mod tests {
     use super::*;
 
     fn reading(seconds: f64, messages: i64) -> LagReading {
-        LagReading { group: "g".into(), lag_messages: messages, lag_seconds: seconds }
+        LagReading {
+            group: "g".into(),
+            lag_messages: messages,
+            lag_seconds: seconds,
+        }
     }
 
     #[test]
     fn growing_lag_diverges_then_degrades_and_drains_back_to_stable() {
         let mut d = ConsumerLagDetector::default();
         assert_eq!(d.check(&reading(0.5, 10)), None);
-        assert_eq!(d.check(&reading(6.0, 300)).map(|f| f.condition), Some(Condition::Diverging));
-        assert_eq!(d.check(&reading(6.0, 300)), None, "steady lag below 20 s is not news");
+        assert_eq!(
+            d.check(&reading(6.0, 300)).map(|f| f.condition),
+            Some(Condition::Diverging)
+        );
+        assert_eq!(
+            d.check(&reading(6.0, 300)),
+            None,
+            "steady lag below 20 s is not news"
+        );
         let degraded = d.check(&reading(25.0, 900)).unwrap();
-        assert_eq!((degraded.condition, degraded.confidence), (Condition::Degraded, Confidence::Measured));
-        assert_eq!(degraded.sentence, "Consumer group g is 25 s (900 records) behind (threshold 20 s).");
+        assert_eq!(
+            (degraded.condition, degraded.confidence),
+            (Condition::Degraded, Confidence::Measured)
+        );
+        assert_eq!(
+            degraded.sentence,
+            "Consumer group g is 25 s (900 records) behind (threshold 20 s)."
+        );
         d.check(&reading(26.0, 950));
-        assert_eq!(d.check(&reading(27.0, 990)).map(|f| f.confidence), Some(Confidence::Confirmed));
+        assert_eq!(
+            d.check(&reading(27.0, 990)).map(|f| f.confidence),
+            Some(Confidence::Confirmed)
+        );
         assert_eq!(d.check(&reading(1.0, 5)), None);
     }
 
     #[test]
     fn a_huge_backlog_is_degraded_even_when_young() {
         let mut d = ConsumerLagDetector::default();
-        assert_eq!(d.check(&reading(1.0, 50_000)).map(|f| f.condition), Some(Condition::Degraded));
+        assert_eq!(
+            d.check(&reading(1.0, 50_000)).map(|f| f.condition),
+            Some(Condition::Degraded)
+        );
     }
 }

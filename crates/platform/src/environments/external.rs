@@ -4,7 +4,10 @@ use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
 use rdkafka::producer::{BaseProducer, Producer};
 
-use super::{BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle, Progress};
+use super::{
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle,
+    Progress,
+};
 use crate::Bus;
 
 /// An existing cluster somewhere else: Faultline starts nothing, it only discovers the
@@ -63,7 +66,11 @@ impl Environment for ExternalEnvironment {
         .unwrap_or_else(|e| Err(e.to_string()));
         let (state, brokers, error) = match brokers {
             Ok(brokers) => (Lifecycle::Running, brokers, None),
-            Err(error) => (Lifecycle::Failed, Vec::new(), Some(format!("cannot read cluster metadata: {error}"))),
+            Err(error) => (
+                Lifecycle::Failed,
+                Vec::new(),
+                Some(format!("cannot read cluster metadata: {error}")),
+            ),
         };
         EnvironmentStatus {
             kind: self.kind().to_owned(),

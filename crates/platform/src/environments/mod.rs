@@ -39,13 +39,21 @@ pub trait Environment: Send + Sync {
     }
     /// Applies a fault; the receipt says how to undo it exactly.
     async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
-        Err(format!("the {} environment cannot inject {}", self.kind(), fault.describe()))
+        Err(format!(
+            "the {} environment cannot inject {}",
+            self.kind(),
+            fault.describe()
+        ))
     }
     /// Undoes a fault. Must succeed when the fault is already gone (reverts repeat after
     /// a crash).
     async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
         let _ = receipt;
-        Err(format!("the {} environment cannot revert {}", self.kind(), fault.describe()))
+        Err(format!(
+            "the {} environment cannot revert {}",
+            self.kind(),
+            fault.describe()
+        ))
     }
     /// Environment-level checks that no fault is left (no toxics, no stopped broker...).
     async fn verify_clean(&self) -> Vec<Check> {
@@ -57,7 +65,10 @@ pub trait Environment: Send + Sync {
     }
     /// Starts a broker that is down (killed, crashed or stopped).
     async fn start_broker(&self, broker: i32) -> Result<(), String> {
-        Err(format!("the {} environment cannot start broker {broker}", self.kind()))
+        Err(format!(
+            "the {} environment cannot start broker {broker}",
+            self.kind()
+        ))
     }
 }
 

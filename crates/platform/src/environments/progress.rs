@@ -36,7 +36,10 @@ impl<'a> Progress<'a> {
                 let reason = error.to_string();
                 tracing::error!(step, %reason, "environment step failed");
                 self.announce(step, StepStatus::Failed, reason.clone(), elapsed_ms);
-                Err(EnvironmentError { step: step.to_owned(), reason })
+                Err(EnvironmentError {
+                    step: step.to_owned(),
+                    reason,
+                })
             }
         }
     }

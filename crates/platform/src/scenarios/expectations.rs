@@ -26,7 +26,12 @@ pub struct Tracked {
 
 impl Tracked {
     pub fn new(expectation: Expectation) -> Self {
-        let view = ExpectationView { text: expectation.text.clone(), met: false, after_ms: None, settled: false };
+        let view = ExpectationView {
+            text: expectation.text.clone(),
+            met: false,
+            after_ms: None,
+            settled: false,
+        };
         Self { expectation, view }
     }
 
@@ -44,7 +49,9 @@ impl Tracked {
 
     /// Checks at `since_reference` (None: its reference has not happened yet).
     pub fn check(&mut self, world: &World, since_reference: Option<Duration>) {
-        let Some(elapsed) = since_reference else { return };
+        let Some(elapsed) = since_reference else {
+            return;
+        };
         if self.view.settled {
             return;
         }
@@ -61,11 +68,20 @@ impl Tracked {
 fn holds(e: &Expectation, world: &World) -> bool {
     let subject = e.subject.as_deref().unwrap_or_default();
     match e.kind {
-        ExpectKind::Condition => world.conditions.get(subject).is_some_and(|(c, _)| Some(*c) == e.condition),
+        ExpectKind::Condition => world
+            .conditions
+            .get(subject)
+            .is_some_and(|(c, _)| Some(*c) == e.condition),
         ExpectKind::Situation => e.situation.is_some_and(|s| world.situations.contains(&s)),
         ExpectKind::UnderReplicated => (world.under_replicated() as f64) > e.above.unwrap_or(0.0),
-        ExpectKind::Latency => world.latency_ms.get(subject).is_some_and(|ms| *ms > e.above.unwrap_or(0.0)),
-        ExpectKind::Lag => world.lag_seconds.get(subject).is_some_and(|s| *s > e.above.unwrap_or(0.0)),
+        ExpectKind::Latency => world
+            .latency_ms
+            .get(subject)
+            .is_some_and(|ms| *ms > e.above.unwrap_or(0.0)),
+        ExpectKind::Lag => world
+            .lag_seconds
+            .get(subject)
+            .is_some_and(|s| *s > e.above.unwrap_or(0.0)),
         ExpectKind::BrokerIdle => broker_id(subject)
             .and_then(|id| world.request_idle_pct.get(&id))
             .is_some_and(|idle| *idle < e.below.unwrap_or(0.0)),
@@ -107,7 +123,10 @@ mod tests {
         assert!(!tracked.view.settled, "no reference yet, nothing to judge");
         tracked.check(&world, Some(Duration::from_secs(2)));
         assert!(!tracked.view.settled);
-        world.conditions.insert("producer-1".into(), (Condition::Degraded, Situation::Critical));
+        world.conditions.insert(
+            "producer-1".into(),
+            (Condition::Degraded, Situation::Critical),
+        );
         tracked.check(&world, Some(Duration::from_millis(3500)));
         assert!(tracked.view.met);
         assert_eq!(tracked.view.after_ms, Some(3500));
@@ -122,12 +141,19 @@ mod tests {
         let tracked = Tracked::new(expectation(ExpectKind::AllStable, 30.0));
         assert_eq!(tracked.reference(), Reference::Heal);
         let mut world = World::default();
-        world.conditions.insert("gone".into(), (Condition::Degraded, Situation::Critical));
+        world
+            .conditions
+            .insert("gone".into(), (Condition::Degraded, Situation::Critical));
         world.inactive.insert("gone".into());
-        world.conditions.insert("broker-1".into(), (Condition::Stable, Situation::Normal));
+        world
+            .conditions
+            .insert("broker-1".into(), (Condition::Stable, Situation::Normal));
         assert!(world.all_stable());
         world.under_replicated.insert(1, 3);
         assert!(!world.all_stable());
-        assert_eq!(world.unstable(), vec!["3 under-replicated partitions".to_owned()]);
+        assert_eq!(
+            world.unstable(),
+            vec!["3 under-replicated partitions".to_owned()]
+        );
     }
 }

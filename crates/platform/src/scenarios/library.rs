@@ -26,7 +26,10 @@ impl Library {
         let mut library = Library::default();
         for name in BuiltIn::iter() {
             if let Some(file) = BuiltIn::get(&name) {
-                library.add(&format!("built-in {name}"), &String::from_utf8_lossy(&file.data));
+                library.add(
+                    &format!("built-in {name}"),
+                    &String::from_utf8_lossy(&file.data),
+                );
             }
         }
         if let Some(dir) = user_dir {
@@ -50,14 +53,21 @@ impl Library {
                 return;
             }
         };
-        let mut files: Vec<_> =
-            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let mut files: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
         files.sort();
         for path in files {
             let name = path.display().to_string();
             match std::fs::read_to_string(&path) {
                 Ok(text) => self.add(&name, &text),
-                Err(error) => self.errors.push(FileError { file: name, line: None, message: error.to_string() }),
+                Err(error) => self.errors.push(FileError {
+                    file: name,
+                    line: None,
+                    message: error.to_string(),
+                }),
             }
         }
     }
@@ -102,6 +112,10 @@ mod tests {
         let library = Library::load(Some(&dir));
         assert_eq!(library.scenarios.len(), 6);
         assert_eq!(library.errors.len(), 1);
-        assert!(library.errors[0].to_string().contains("broken.toml: line"), "{}", library.errors[0]);
+        assert!(
+            library.errors[0].to_string().contains("broken.toml: line"),
+            "{}",
+            library.errors[0]
+        );
     }
 }

@@ -48,7 +48,13 @@ pub struct Scenarios {
 }
 
 impl Scenarios {
-    pub fn new(user_dir: Option<PathBuf>, chaos: Arc<Chaos>, bus: Bus, state: SharedState, environment: &str) -> Self {
+    pub fn new(
+        user_dir: Option<PathBuf>,
+        chaos: Arc<Chaos>,
+        bus: Bus,
+        state: SharedState,
+        environment: &str,
+    ) -> Self {
         Self {
             library: Library::load(user_dir.as_deref()),
             chaos,
@@ -75,16 +81,32 @@ impl Scenarios {
 
     /// Starts a run in the background; its progress is on the bus and in [`Self::run`].
     pub async fn start(&self, id: &str) -> Result<String, RunError> {
-        let scenario = self.library.scenarios.get(id).cloned().ok_or_else(|| RunError::Unknown(id.to_owned()))?;
+        let scenario = self
+            .library
+            .scenarios
+            .get(id)
+            .cloned()
+            .ok_or_else(|| RunError::Unknown(id.to_owned()))?;
         if !scenario.supports(&self.environment) {
-            return Err(RunError::Unsupported(id.to_owned(), self.environment.clone()));
+            return Err(RunError::Unsupported(
+                id.to_owned(),
+                self.environment.clone(),
+            ));
         }
         let mut current = self.current.lock().await;
         if let Some(running) = current.as_ref() {
             return Err(RunError::Busy(running.clone()));
         }
-        let run_id = format!("run-{}-{}", faultline_kafka::now_ms(), self.next.fetch_add(1, Ordering::Relaxed));
-        let view = Arc::new(Mutex::new(RunView::new(&run_id, &scenario, &self.environment)));
+        let run_id = format!(
+            "run-{}-{}",
+            faultline_kafka::now_ms(),
+            self.next.fetch_add(1, Ordering::Relaxed)
+        );
+        let view = Arc::new(Mutex::new(RunView::new(
+            &run_id,
+            &scenario,
+            &self.environment,
+        )));
         self.runs.lock().await.insert(run_id.clone(), view.clone());
         *current = Some(scenario.id.clone());
         let ctx = RunContext {

@@ -82,7 +82,10 @@ pub struct RunContext {
 
 impl RunView {
     pub fn new(run_id: &str, scenario: &Scenario, environment: &str) -> Self {
-        let applies = |only: &Option<Vec<String>>| only.as_ref().is_none_or(|envs| envs.iter().any(|e| e == environment));
+        let applies = |only: &Option<Vec<String>>| {
+            only.as_ref()
+                .is_none_or(|envs| envs.iter().any(|e| e == environment))
+        };
         Self {
             run_id: run_id.to_owned(),
             scenario_id: scenario.id.clone(),
@@ -93,7 +96,12 @@ impl RunView {
             started_at_ms: now_ms(),
             finished_at_ms: None,
             expectations: Vec::new(),
-            skipped: scenario.expectations.iter().filter(|e| !applies(&e.only)).map(|e| e.text.clone()).collect(),
+            skipped: scenario
+                .expectations
+                .iter()
+                .filter(|e| !applies(&e.only))
+                .map(|e| e.text.clone())
+                .collect(),
             stopwatch: Stopwatch::default(),
             steps: scenario
                 .steps
@@ -116,26 +124,47 @@ impl RunView {
 pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunView>>) {
     let run_id = view.lock().await.run_id.clone();
     let announce = |phase: RunPhase, text: String| {
-        ctx.bus.publish(Event::Scenario { run_id: run_id.clone(), scenario_id: scenario.id.clone(), phase, text });
+        ctx.bus.publish(Event::Scenario {
+            run_id: run_id.clone(),
+            scenario_id: scenario.id.clone(),
+            phase,
+            text,
+        });
     };
-    announce(RunPhase::Started, format!("Scenario {} started.", scenario.title));
+    announce(
+        RunPhase::Started,
+        format!("Scenario {} started.", scenario.title),
+    );
     let mut events = ctx.bus.subscribe();
     let mut world = World::from_state(&ctx.state);
     let environment = ctx.environment.clone();
     let mut tracked: Vec<Tracked> = scenario
         .expectations
         .iter()
-        .filter(|e| e.only.as_ref().is_none_or(|envs| envs.iter().any(|x| x == &environment)))
+        .filter(|e| {
+            e.only
+                .as_ref()
+                .is_none_or(|envs| envs.iter().any(|x| x == &environment))
+        })
         .cloned()
         .map(Tracked::new)
         .collect();
     let settled = settle(&mut world, &mut events, &tracked).await;
     view.lock().await.settled = settled;
     if !settled {
-        announce(RunPhase::Step, format!("Not everything is STABLE ({}); starting anyway.", world.unstable().join(", ")));
+        announce(
+            RunPhase::Step,
+            format!(
+                "Not everything is STABLE ({}); starting anyway.",
+                world.unstable().join(", ")
+            ),
+        );
     }
     let start = Instant::now();
-    let last_heal = scenario.steps.iter().rposition(|s| s.action == Action::Heal);
+    let last_heal = scenario
+        .steps
+        .iter()
+        .rposition(|s| s.action == Action::Heal);
     let mut injected_at: Option<Instant> = None;
     let mut healed_at: Option<Instant> = None;
     let mut recovered_at: Option<Instant> = None;
@@ -143,7 +172,10 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
     let mut tick = tokio::time::interval(Duration::from_millis(250));
 
     loop {
-        let step_due = scenario.steps.get(next).map(|s| start + Duration::from_secs_f64(s.at));
+        let step_due = scenario
+            .steps
+            .get(next)
+            .map(|s| start + Duration::from_secs_f64(s.at));
         tokio::select! {
             _ = sleep_until(step_due) => {
                 let step = &scenario.steps[next];
@@ -184,13 +216,26 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
             let was_met = t.view.met;
             t.check(&world, reference.map(|r| now.saturating_duration_since(r)));
             if t.view.met && !was_met {
-                announce(RunPhase::Expectation, format!("✓ {} (after {} ms)", t.view.text, t.view.after_ms.unwrap_or(0)));
+                announce(
+                    RunPhase::Expectation,
+                    format!(
+                        "✓ {} (after {} ms)",
+                        t.view.text,
+                        t.view.after_ms.unwrap_or(0)
+                    ),
+                );
             }
         }
         if let (Some(heal), None) = (healed_at, recovered_at) {
             if world.all_stable() {
                 recovered_at = Some(now);
-                announce(RunPhase::Recovered, format!("Everything is STABLE again, {} ms after the heal.", now.duration_since(heal).as_millis()));
+                announce(
+                    RunPhase::Recovered,
+                    format!(
+                        "Everything is STABLE again, {} ms after the heal.",
+                        now.duration_since(heal).as_millis()
+                    ),
+                );
             }
         }
         update_view(&view, &tracked, start, injected_at, healed_at, recovered_at).await;
@@ -221,15 +266,28 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
     let reverted = ctx.chaos.revert_run(&run_id).await;
     let mut view = view.lock().await;
     view.reverted = reverted;
-    let missed: Vec<String> = view.expectations.iter().filter(|e| !e.met).map(|e| e.text.clone()).collect();
+    let missed: Vec<String> = view
+        .expectations
+        .iter()
+        .filter(|e| !e.met)
+        .map(|e| e.text.clone())
+        .collect();
     let step_errors: Vec<String> = view.steps.iter().filter_map(|s| s.error.clone()).collect();
     let unrecovered = healed_at.is_some() && recovered_at.is_none();
-    view.status = if missed.is_empty() && step_errors.is_empty() && !unrecovered { RunStatus::Passed } else { RunStatus::Failed };
+    view.status = if missed.is_empty() && step_errors.is_empty() && !unrecovered {
+        RunStatus::Passed
+    } else {
+        RunStatus::Failed
+    };
     view.reason = match (missed.is_empty(), step_errors.is_empty(), unrecovered) {
         (true, true, false) => None,
         (false, _, _) => Some(format!("Not met: {}.", missed.join("; "))),
         (true, false, _) => Some(format!("A step failed: {}.", step_errors.join("; "))),
-        (true, true, true) => Some(format!("Not STABLE within {} s of the heal: {}.", scenario.recover_within, world.unstable().join(", "))),
+        (true, true, true) => Some(format!(
+            "Not STABLE within {} s of the heal: {}.",
+            scenario.recover_within,
+            world.unstable().join(", ")
+        )),
     };
     view.finished_at_ms = Some(now_ms());
     let summary = match &view.reason {
@@ -254,7 +312,10 @@ async fn settle(
 ) -> bool {
     let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
     let calm = |world: &World| {
-        world.all_stable() && !tracked.iter().any(|t| t.reference() == Reference::Injection && t.holds_now(world))
+        world.all_stable()
+            && !tracked
+                .iter()
+                .any(|t| t.reference() == Reference::Injection && t.holds_now(world))
     };
     let mut settled = true;
     while !calm(world) {
@@ -280,7 +341,12 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 /// Carries out one step; returns what it did in a sentence.
-async fn run_step(ctx: &RunContext, run_id: &str, action: Action, fault: Option<&crate::chaos::Fault>) -> Result<String, String> {
+async fn run_step(
+    ctx: &RunContext,
+    run_id: &str,
+    action: Action,
+    fault: Option<&crate::chaos::Fault>,
+) -> Result<String, String> {
     match (action, fault) {
         (Action::Inject | Action::Ramp, Some(fault)) => ctx
             .chaos

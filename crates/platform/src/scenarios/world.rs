@@ -37,14 +37,18 @@ impl World {
             if let Ok(registry) = state.registry.read() {
                 for (id, _) in registry.entries() {
                     if let Some(o) = observations.get(id) {
-                        world.conditions.insert(id.to_string(), (o.condition, o.situation));
+                        world
+                            .conditions
+                            .insert(id.to_string(), (o.condition, o.situation));
                     }
                 }
             }
         }
         if let Ok(brokers) = state.brokers.read() {
             for (id, b) in brokers.iter() {
-                world.conditions.insert(format!("broker-{id}"), (b.condition, Situation::Normal));
+                world
+                    .conditions
+                    .insert(format!("broker-{id}"), (b.condition, Situation::Normal));
                 if let Some(urp) = b.under_replicated_partitions {
                     world.under_replicated.insert(*id, urp);
                 }
@@ -52,7 +56,9 @@ impl World {
         }
         if let Ok(groups) = state.groups.read() {
             for (name, g) in &groups.latest {
-                world.conditions.insert(format!("group {name}"), (g.condition, Situation::Normal));
+                world
+                    .conditions
+                    .insert(format!("group {name}"), (g.condition, Situation::Normal));
             }
         }
         world
@@ -60,18 +66,31 @@ impl World {
 
     pub fn apply(&mut self, event: &Event) {
         match event {
-            Event::Condition { subject, condition, situation, .. } => {
-                self.conditions.insert(subject.clone(), (*condition, *situation));
+            Event::Condition {
+                subject,
+                condition,
+                situation,
+                ..
+            } => {
+                self.conditions
+                    .insert(subject.clone(), (*condition, *situation));
                 self.situations.insert(*situation);
             }
-            Event::SidecarStatus { sidecar_id, status, .. } => {
+            Event::SidecarStatus {
+                sidecar_id, status, ..
+            } => {
                 if *status == SidecarStatus::Active {
                     self.inactive.remove(sidecar_id);
                 } else {
                     self.inactive.insert(sidecar_id.clone());
                 }
             }
-            Event::Broker { broker_id, under_replicated_partitions, request_handler_idle_pct, .. } => {
+            Event::Broker {
+                broker_id,
+                under_replicated_partitions,
+                request_handler_idle_pct,
+                ..
+            } => {
                 if let Some(urp) = under_replicated_partitions {
                     self.under_replicated.insert(*broker_id, *urp);
                 }
@@ -79,13 +98,24 @@ impl World {
                     self.request_idle_pct.insert(*broker_id, *idle);
                 }
             }
-            Event::Signal { sidecar_id, request_latency_ms, .. } => {
-                self.latency_ms.insert(sidecar_id.clone(), *request_latency_ms);
+            Event::Signal {
+                sidecar_id,
+                request_latency_ms,
+                ..
+            } => {
+                self.latency_ms
+                    .insert(sidecar_id.clone(), *request_latency_ms);
             }
-            Event::ConsumerLag { group, lag_seconds, .. } => {
+            Event::ConsumerLag {
+                group, lag_seconds, ..
+            } => {
                 self.lag_seconds.insert(group.clone(), *lag_seconds);
             }
-            Event::Episode { sidecar_id, outcome: EpisodeOutcome::Healed, .. } => {
+            Event::Episode {
+                sidecar_id,
+                outcome: EpisodeOutcome::Healed,
+                ..
+            } => {
                 self.healed.insert(sidecar_id.clone());
             }
             _ => {}
@@ -118,11 +148,16 @@ impl World {
         let mut names: Vec<String> = self
             .conditions
             .iter()
-            .filter(|(subject, (condition, _))| !self.inactive.contains(*subject) && *condition != Condition::Stable)
+            .filter(|(subject, (condition, _))| {
+                !self.inactive.contains(*subject) && *condition != Condition::Stable
+            })
             .map(|(subject, (condition, _))| format!("{subject} {condition:?}"))
             .collect();
         if self.under_replicated() > 0 {
-            names.push(format!("{} under-replicated partitions", self.under_replicated()));
+            names.push(format!(
+                "{} under-replicated partitions",
+                self.under_replicated()
+            ));
         }
         names.sort();
         names

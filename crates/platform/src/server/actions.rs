@@ -14,9 +14,16 @@ fn refuse(status: StatusCode, error: String) -> Response {
 }
 
 /// `POST /api/sidecars/{id}/command` with a command (`{"op":"set-rate","rate":50}`).
-pub async fn command(State(app): State<AppState>, Path(id): Path<String>, body: Option<Json<Command>>) -> Response {
+pub async fn command(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    body: Option<Json<Command>>,
+) -> Response {
     let Ok(target) = SidecarId::parse(&id) else {
-        return refuse(StatusCode::BAD_REQUEST, "that is not a valid sidecar id".into());
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "that is not a valid sidecar id".into(),
+        );
     };
     let Some(Json(command)) = body else {
         return refuse(
@@ -24,16 +31,31 @@ pub async fn command(State(app): State<AppState>, Path(id): Path<String>, body: 
             r#"expected a JSON command such as {"op":"set-rate","rate":50}, {"op":"throttle","rate":1} or {"op":"resume"}"#.into(),
         );
     };
-    let known = app.state.registry.read().map(|r| r.get(&target).is_some()).unwrap_or(false);
+    let known = app
+        .state
+        .registry
+        .read()
+        .map(|r| r.get(&target).is_some())
+        .unwrap_or(false);
     if !known {
-        return refuse(StatusCode::NOT_FOUND, format!("no sidecar {target} is known"));
+        return refuse(
+            StatusCode::NOT_FOUND,
+            format!("no sidecar {target} is known"),
+        );
     }
     let platform = app.platform.lock().await;
     let Some(platform) = platform.as_ref() else {
-        return refuse(StatusCode::SERVICE_UNAVAILABLE, "the platform is still starting".into());
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the platform is still starting".into(),
+        );
     };
     let response_id = platform.command(&target, command).await;
-    (StatusCode::ACCEPTED, Json(json!({ "responseId": response_id }))).into_response()
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({ "responseId": response_id })),
+    )
+        .into_response()
 }
 
 /// `POST /api/environment/brokers/{id}/start`: start (or resume) a broker that is down.

@@ -35,7 +35,9 @@ pub struct SidecarView {
 
 pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
     let registry = app.state.registry.read().map(|r| {
-        r.entries().map(|(id, entry)| (id.clone(), entry.clone())).collect::<Vec<_>>()
+        r.entries()
+            .map(|(id, entry)| (id.clone(), entry.clone()))
+            .collect::<Vec<_>>()
     });
     let observations = app.state.observations.read();
     let rows = registry
@@ -71,7 +73,12 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
 /// the platform reads brokers, and the cluster's under-replicated partitions in total.
 pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value> {
     let status: EnvironmentStatus = app.environment.status().await;
-    let observed = app.state.brokers.read().map(|b| b.clone()).unwrap_or_default();
+    let observed = app
+        .state
+        .brokers
+        .read()
+        .map(|b| b.clone())
+        .unwrap_or_default();
     let mut view = serde_json::to_value(&status).unwrap_or_default();
     if let Some(brokers) = view.get_mut("brokers").and_then(|b| b.as_array_mut()) {
         for broker in brokers {
@@ -82,7 +89,10 @@ pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value>
         }
     }
     if !observed.is_empty() {
-        let total: i64 = observed.values().filter_map(|o| o.under_replicated_partitions).sum();
+        let total: i64 = observed
+            .values()
+            .filter_map(|o| o.under_replicated_partitions)
+            .sum();
         view["underReplicatedPartitions"] = total.into();
     }
     Json(view)
@@ -102,18 +112,46 @@ pub struct Health {
 }
 
 pub async fn health(State(app): State<AppState>) -> Json<Health> {
-    let discovery = app.state.discovery.read().map(|d| d.clone()).unwrap_or_default();
+    let discovery = app
+        .state
+        .discovery
+        .read()
+        .map(|d| d.clone())
+        .unwrap_or_default();
     Json(Health {
         status: if discovery.replayed { "ok" } else { "starting" },
         uptime_ms: app.started.elapsed().as_millis() as u64,
         environment: app.environment.kind().to_owned(),
-        sidecars: app.state.registry.read().map(|r| r.len()).unwrap_or_default(),
+        sidecars: app
+            .state
+            .registry
+            .read()
+            .map(|r| r.len())
+            .unwrap_or_default(),
         discovery,
-        rejected: app.state.rejections.read().map(|r| r.clone()).unwrap_or_default(),
-        scenario_errors: app.scenarios.errors().iter().map(|e| e.to_string()).collect(),
+        rejected: app
+            .state
+            .rejections
+            .read()
+            .map(|r| r.clone())
+            .unwrap_or_default(),
+        scenario_errors: app
+            .scenarios
+            .errors()
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
     })
 }
 
-pub async fn consumer_groups(State(app): State<AppState>) -> Json<Vec<crate::state::groups::GroupObservation>> {
-    Json(app.state.groups.read().map(|g| g.latest.values().cloned().collect()).unwrap_or_default())
+pub async fn consumer_groups(
+    State(app): State<AppState>,
+) -> Json<Vec<crate::state::groups::GroupObservation>> {
+    Json(
+        app.state
+            .groups
+            .read()
+            .map(|g| g.latest.values().cloned().collect())
+            .unwrap_or_default(),
+    )
 }

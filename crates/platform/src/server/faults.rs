@@ -21,7 +21,10 @@ pub async fn list(State(app): State<AppState>) -> Json<Vec<ActiveFault>> {
 /// `POST /api/faults` with a fault (`{"kind":"latency","broker":1,"ms":500}`).
 pub async fn inject(State(app): State<AppState>, body: Option<Json<Fault>>) -> Response {
     let Some(Json(fault)) = body else {
-        return error(StatusCode::BAD_REQUEST, r#"expected a fault such as {"kind":"latency","broker":1,"ms":500}"#.into());
+        return error(
+            StatusCode::BAD_REQUEST,
+            r#"expected a fault such as {"kind":"latency","broker":1,"ms":500}"#.into(),
+        );
     };
     match app.chaos.inject(fault, None).await {
         Ok(active) => (StatusCode::CREATED, Json(active)).into_response(),

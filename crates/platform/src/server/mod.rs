@@ -41,16 +41,21 @@ pub enum ServerError {
     #[error("cannot listen on {addr}: the port is already in use (is another Faultline running? choose another with --listen)")]
     PortInUse { addr: SocketAddr },
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
 
 pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
-    TcpListener::bind(addr).await.map_err(|source| match source.kind() {
-        std::io::ErrorKind::AddrInUse => ServerError::PortInUse { addr },
-        _ => ServerError::Bind { addr, source },
-    })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AddrInUse => ServerError::PortInUse { addr },
+            _ => ServerError::Bind { addr, source },
+        })
 }
 
 pub fn router(app: AppState) -> Router {
@@ -60,7 +65,10 @@ pub fn router(app: AppState) -> Router {
         .route("/api/health", get(api::health))
         .route("/api/consumer-groups", get(api::consumer_groups))
         .route("/api/sidecars/{id}/command", post(actions::command))
-        .route("/api/environment/brokers/{id}/start", post(actions::start_broker))
+        .route(
+            "/api/environment/brokers/{id}/start",
+            post(actions::start_broker),
+        )
         .route("/api/faults", get(faults::list).post(faults::inject))
         .route("/api/faults/restore", post(faults::restore))
         .route("/api/faults/recovery", get(faults::recovery))
@@ -79,5 +87,8 @@ pub async fn serve(
     app: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve)
 }

@@ -32,14 +32,23 @@ fn summary<'a>(scenario: &'a Scenario, environment: &str) -> ScenarioSummary<'a>
         environments: &scenario.environments,
         supported: scenario.supports(environment),
         steps: &scenario.steps,
-        expectations: scenario.expectations.iter().map(|e| e.text.as_str()).collect(),
+        expectations: scenario
+            .expectations
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect(),
         source: &scenario.source,
     }
 }
 
 pub async fn list(State(app): State<AppState>) -> Response {
     let environment = app.scenarios.environment();
-    let list: Vec<ScenarioSummary<'_>> = app.scenarios.list().into_iter().map(|s| summary(s, environment)).collect();
+    let list: Vec<ScenarioSummary<'_>> = app
+        .scenarios
+        .list()
+        .into_iter()
+        .map(|s| summary(s, environment))
+        .collect();
     Json(list).into_response()
 }
 
@@ -64,6 +73,10 @@ pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Respons
 pub async fn run_status(State(app): State<AppState>, Path(id): Path<String>) -> Response {
     match app.scenarios.run(&id).await {
         Some(view) => Json(view).into_response(),
-        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("there is no run {id}") }))).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": format!("there is no run {id}") })),
+        )
+            .into_response(),
     }
 }

@@ -31,7 +31,11 @@ async fn stream_events(mut socket: WebSocket, app: AppState) {
                 Err(RecvError::Closed) => return,
             },
         };
-        if socket.send(Message::Text(Utf8Bytes::from(text))).await.is_err() {
+        if socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_err()
+        {
             return;
         }
     }

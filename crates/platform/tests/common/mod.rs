@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use faultline_kafka::ClientSettings;
 use faultline_platform::environments::rehearsal::{DemoWorkload, DemoWorkloadConfig};
+pub use faultline_platform::environments::Environment as _;
 use faultline_platform::environments::{Environment, RehearsalConfig, RehearsalEnvironment};
 use faultline_platform::{Bus, Headless, HeadlessOptions};
 use faultline_protocol::SidecarId;
 use futures_util::StreamExt;
-pub use faultline_platform::environments::Environment as _;
 
 pub mod processes;
 pub mod scenarios;
@@ -22,8 +22,10 @@ use serde_json::Value;
 pub fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,faultline_platform=info,faultline_sidecar=info,librdkafka=off,rdkafka=off".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                "warn,faultline_platform=info,faultline_sidecar=info,librdkafka=off,rdkafka=off"
+                    .into()
+            }),
         )
         .with_test_writer()
         .try_init();
@@ -34,14 +36,20 @@ pub fn id(raw: &str) -> SidecarId {
 }
 
 /// A rehearsal environment with the given demo producers, started.
-pub async fn rehearsal(producers: &[&str], heartbeat: Duration) -> (Arc<RehearsalEnvironment>, ClientSettings) {
+pub async fn rehearsal(
+    producers: &[&str],
+    heartbeat: Duration,
+) -> (Arc<RehearsalEnvironment>, ClientSettings) {
     let config = RehearsalConfig {
         producers: producers.iter().map(|p| id(p)).collect(),
         heartbeat_interval: heartbeat,
         ..RehearsalConfig::default()
     };
     let environment = Arc::new(RehearsalEnvironment::new(config));
-    let kafka = environment.start(&Bus::new()).await.expect("rehearsal starts");
+    let kafka = environment
+        .start(&Bus::new())
+        .await
+        .expect("rehearsal starts");
     (environment, kafka)
 }
 
@@ -56,10 +64,22 @@ pub async fn start_platform(environment: Arc<RehearsalEnvironment>) -> Headless 
     start_platform_with(environment, None).await
 }
 
-pub async fn start_platform_with(environment: Arc<RehearsalEnvironment>, scenarios_dir: Option<std::path::PathBuf>) -> Headless {
-    let ledger = std::env::temp_dir().join(format!("faultline-test-ledger-{}-{}.json", std::process::id(), next_id()));
-    let options = HeadlessOptions { ledger, scenarios_dir };
-    Headless::start_with("127.0.0.1:0".parse().unwrap(), environment, options).await.expect("server starts")
+pub async fn start_platform_with(
+    environment: Arc<RehearsalEnvironment>,
+    scenarios_dir: Option<std::path::PathBuf>,
+) -> Headless {
+    let ledger = std::env::temp_dir().join(format!(
+        "faultline-test-ledger-{}-{}.json",
+        std::process::id(),
+        next_id()
+    ));
+    let options = HeadlessOptions {
+        ledger,
+        scenarios_dir,
+    };
+    Headless::start_with("127.0.0.1:0".parse().unwrap(), environment, options)
+        .await
+        .expect("server starts")
 }
 
 fn next_id() -> u64 {
@@ -69,7 +89,12 @@ fn next_id() -> u64 {
 
 pub async fn post_json(server: &impl Served, path: &str, body: Value) -> (u16, Value) {
     let url = format!("http://{}{path}", server.addr());
-    let response = reqwest::Client::new().post(&url).json(&body).send().await.unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    let response = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"));
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -106,7 +131,12 @@ impl Served for SocketAddr {
 
 pub async fn get_json(server: &impl Served, path: &str) -> Value {
     let url = format!("http://{}{}", server.addr(), path);
-    reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}")).json().await.expect("JSON body")
+    reqwest::get(&url)
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .json()
+        .await
+        .expect("JSON body")
 }
 
 /// The sidecars as `GET /api/sidecars` lists them: id → status.
@@ -115,12 +145,20 @@ pub async fn statuses(server: &impl Served) -> Vec<(String, String)> {
     rows.as_array()
         .expect("an array")
         .iter()
-        .map(|r| (r["sidecarId"].as_str().unwrap().to_owned(), r["status"].as_str().unwrap().to_owned()))
+        .map(|r| {
+            (
+                r["sidecarId"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 /// Polls `check` until it returns Some or `deadline` passes.
-pub async fn eventually<T, F: Future<Output = Option<T>>>(deadline: Duration, mut check: impl FnMut() -> F) -> Option<T> {
+pub async fn eventually<T, F: Future<Output = Option<T>>>(
+    deadline: Duration,
+    mut check: impl FnMut() -> F,
+) -> Option<T> {
     let start = Instant::now();
     loop {
         if let Some(value) = check().await {
@@ -142,7 +180,9 @@ pub struct EventLog {
 impl EventLog {
     pub async fn connect(server: &impl Served) -> Self {
         let url = format!("ws://{}/ws", server.addr());
-        let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.expect("websocket connects");
+        let (mut socket, _) = tokio_tungstenite::connect_async(&url)
+            .await
+            .expect("websocket connects");
         let events: Arc<std::sync::Mutex<Vec<Value>>> = Arc::default();
         let sink = events.clone();
         let task = tokio::spawn(async move {
@@ -177,7 +217,9 @@ pub async fn wait_for_records(kafka: &ClientSettings, topic: &str, count: i64) {
     let found = eventually(Duration::from_secs(20), || {
         let consumer = consumer.clone();
         async move {
-            let marks = faultline_kafka::high_watermarks(&consumer, topic).await.ok()?;
+            let marks = faultline_kafka::high_watermarks(&consumer, topic)
+                .await
+                .ok()?;
             (marks.iter().map(|(_, high)| high).sum::<i64>() >= count).then_some(())
         }
     })

@@ -11,12 +11,19 @@ use super::{eventually, Served};
 /// A binary next to this package's (`cargo test --workspace` builds them all).
 pub fn binary(name: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_BIN_EXE_faultline-server")).with_file_name(name);
-    assert!(path.exists(), "{} is missing: run `cargo build --workspace` first", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace` first",
+        path.display()
+    );
     path
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// A child process that is SIGKILLed when dropped.
@@ -28,7 +35,10 @@ pub struct Guarded {
 impl Guarded {
     pub fn spawn(mut command: Command) -> Self {
         let started = Instant::now();
-        let child = command.stdin(Stdio::null()).spawn().unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        let child = command
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
         Self { child, started }
     }
 
@@ -37,7 +47,10 @@ impl Guarded {
     }
 
     pub fn signal(&self, signal: &str) {
-        let status = Command::new("kill").args([signal, &self.pid().to_string()]).status().expect("kill runs");
+        let status = Command::new("kill")
+            .args([signal, &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
         assert!(status.success(), "kill {signal} {} failed", self.pid());
     }
 
@@ -89,16 +102,25 @@ impl ServerProcess {
     pub async fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
         let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let mut command = Command::new(binary("faultline-server"));
-        command.args(args).args(["--listen", &addr.to_string()]).env("RUST_LOG", "warn,faultline_platform=info");
+        command
+            .args(args)
+            .args(["--listen", &addr.to_string()])
+            .env("RUST_LOG", "warn,faultline_platform=info");
         for (key, value) in env {
             command.env(key, value);
         }
         let process = Guarded::spawn(command);
         let up = eventually(Duration::from_secs(30), || async {
-            reqwest::get(format!("http://{addr}/api/health")).await.ok().filter(|r| r.status().is_success())
+            reqwest::get(format!("http://{addr}/api/health"))
+                .await
+                .ok()
+                .filter(|r| r.status().is_success())
         })
         .await;
-        assert!(up.is_some(), "faultline-server {args:?} never answered on {addr}");
+        assert!(
+            up.is_some(),
+            "faultline-server {args:?} never answered on {addr}"
+        );
         Self { process, addr }
     }
 }
@@ -107,7 +129,14 @@ impl ServerProcess {
 pub fn sidecar_process(bootstrap: &str, id: &str, heartbeat_ms: u64) -> Guarded {
     let mut command = Command::new(binary("faultline-sidecar"));
     command
-        .args(["--bootstrap", bootstrap, "--id", id, "--heartbeat-ms", &heartbeat_ms.to_string()])
+        .args([
+            "--bootstrap",
+            bootstrap,
+            "--id",
+            id,
+            "--heartbeat-ms",
+            &heartbeat_ms.to_string(),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null());
     Guarded::spawn(command)

@@ -46,7 +46,10 @@ pub struct DecodeError {
 
 impl DecodeError {
     fn new(reason: RejectReason, detail: impl Into<String>) -> Self {
-        Self { reason, detail: detail.into() }
+        Self {
+            reason,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -73,9 +76,8 @@ pub fn decode_registration(
 ) -> Result<SidecarRecord, DecodeError> {
     match payload {
         None => {
-            let key = key.ok_or_else(|| {
-                DecodeError::new(RejectReason::BadId, "tombstone without a key")
-            })?;
+            let key = key
+                .ok_or_else(|| DecodeError::new(RejectReason::BadId, "tombstone without a key"))?;
             Ok(SidecarRecord::Tombstone(parse_key(key)?))
         }
         Some(bytes) => {
@@ -84,7 +86,10 @@ pub fn decode_registration(
             if registration.heartbeat_interval_ms == 0 {
                 return Err(DecodeError::new(
                     RejectReason::Invalid,
-                    format!("{} registered a heartbeat interval of 0 ms", registration.source),
+                    format!(
+                        "{} registered a heartbeat interval of 0 ms",
+                        registration.source
+                    ),
                 ));
             }
             Ok(SidecarRecord::Registered(registration))
@@ -116,7 +121,11 @@ pub fn decode_response(key: Option<&[u8]>, payload: &[u8]) -> Result<Response, D
                 "response {} has act {:?} but {} command",
                 truncate(&response.response_id),
                 response.act,
-                if response.command.is_some() { "a" } else { "no" }
+                if response.command.is_some() {
+                    "a"
+                } else {
+                    "no"
+                }
             ),
         ));
     }
@@ -135,7 +144,9 @@ fn decode_message<M: Message>(bytes: &[u8]) -> Result<M, DecodeError> {
         Some(v) => {
             return Err(DecodeError::new(
                 RejectReason::UnsupportedVersion,
-                format!("schema version {v} is not supported (this build speaks {PROTOCOL_VERSION})"),
+                format!(
+                    "schema version {v} is not supported (this build speaks {PROTOCOL_VERSION})"
+                ),
             ))
         }
         None => {
@@ -145,7 +156,10 @@ fn decode_message<M: Message>(bytes: &[u8]) -> Result<M, DecodeError> {
             ))
         }
     }
-    let kind = object.get("kind").cloned().map(serde_json::from_value::<MessageKind>);
+    let kind = object
+        .get("kind")
+        .cloned()
+        .map(serde_json::from_value::<MessageKind>);
     match kind {
         Some(Ok(kind)) if kind == M::KIND => {}
         _ => {
@@ -159,23 +173,36 @@ fn decode_message<M: Message>(bytes: &[u8]) -> Result<M, DecodeError> {
         match object.get(*field).and_then(Value::as_str) {
             Some(raw) => {
                 SidecarId::parse(raw).map_err(|e| {
-                    DecodeError::new(RejectReason::BadId, format!("{field} {:?}: {e}", truncate(raw)))
+                    DecodeError::new(
+                        RejectReason::BadId,
+                        format!("{field} {:?}: {e}", truncate(raw)),
+                    )
                 })?;
             }
             None => {
-                return Err(DecodeError::new(RejectReason::BadId, format!("message has no `{field}`")))
+                return Err(DecodeError::new(
+                    RejectReason::BadId,
+                    format!("message has no `{field}`"),
+                ))
             }
         }
     }
-    serde_json::from_value(value)
-        .map_err(|e| DecodeError::new(RejectReason::Malformed, format!("bad {:?} message: {e}", M::KIND)))
+    serde_json::from_value(value).map_err(|e| {
+        DecodeError::new(
+            RejectReason::Malformed,
+            format!("bad {:?} message: {e}", M::KIND),
+        )
+    })
 }
 
 fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(DecodeError::new(
             RejectReason::Oversize,
-            format!("message is {} bytes (limit {MAX_MESSAGE_BYTES})", bytes.len()),
+            format!(
+                "message is {} bytes (limit {MAX_MESSAGE_BYTES})",
+                bytes.len()
+            ),
         ));
     }
     Ok(())
@@ -184,8 +211,12 @@ fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
 fn parse_key(key: &[u8]) -> Result<SidecarId, DecodeError> {
     let text = std::str::from_utf8(key)
         .map_err(|_| DecodeError::new(RejectReason::BadId, "record key is not UTF-8"))?;
-    SidecarId::parse(text)
-        .map_err(|e| DecodeError::new(RejectReason::BadId, format!("key {:?}: {e}", truncate(text))))
+    SidecarId::parse(text).map_err(|e| {
+        DecodeError::new(
+            RejectReason::BadId,
+            format!("key {:?}: {e}", truncate(text)),
+        )
+    })
 }
 
 fn check_key(key: Option<&[u8]>, expected: &SidecarId) -> Result<(), DecodeError> {

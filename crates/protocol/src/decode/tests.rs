@@ -1,6 +1,6 @@
 use super::*;
 use crate::messages::registration::SidecarType;
-use crate::{Command, ResponseAct, SpeechActBody, RequestType, Urgency};
+use crate::{Command, RequestType, ResponseAct, SpeechActBody, Urgency};
 
 fn registration(id: &str) -> Registration {
     Registration {
@@ -40,7 +40,10 @@ fn registration_round_trips_and_tombstones_decode() {
     let decoded = decode_registration(Some(b"producer-1"), Some(&bytes)).unwrap();
     assert_eq!(decoded, SidecarRecord::Registered(reg));
     let tomb = decode_registration(Some(b"producer-1"), None).unwrap();
-    assert_eq!(tomb, SidecarRecord::Tombstone(SidecarId::parse("producer-1").unwrap()));
+    assert_eq!(
+        tomb,
+        SidecarRecord::Tombstone(SidecarId::parse("producer-1").unwrap())
+    );
 }
 
 #[test]
@@ -67,7 +70,10 @@ fn every_message_kind_round_trips() {
     let bytes = encode(&command).unwrap();
     let json: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(json["command"]["op"], "throttle");
-    assert_eq!(decode_response(Some(b"producer-1"), &bytes).unwrap(), command);
+    assert_eq!(
+        decode_response(Some(b"producer-1"), &bytes).unwrap(),
+        command
+    );
 }
 
 #[test]
@@ -132,9 +138,15 @@ fn a_message_on_the_wrong_topic_is_refused() {
 #[test]
 fn commands_must_carry_exactly_one_command() {
     let bytes = encode(&response(ResponseAct::Command, None)).unwrap();
-    assert_eq!(decode_response(None, &bytes).unwrap_err().reason, RejectReason::Invalid);
+    assert_eq!(
+        decode_response(None, &bytes).unwrap_err().reason,
+        RejectReason::Invalid
+    );
     let bytes = encode(&response(ResponseAct::Deliver, Some(Command::Resume))).unwrap();
-    assert_eq!(decode_response(None, &bytes).unwrap_err().reason, RejectReason::Invalid);
+    assert_eq!(
+        decode_response(None, &bytes).unwrap_err().reason,
+        RejectReason::Invalid
+    );
 }
 
 #[test]
@@ -142,7 +154,10 @@ fn zero_heartbeat_interval_is_refused() {
     let mut reg = registration("producer-1");
     reg.heartbeat_interval_ms = 0;
     let bytes = encode(&reg).unwrap();
-    assert_eq!(decode_registration(None, Some(&bytes)).unwrap_err().reason, RejectReason::Invalid);
+    assert_eq!(
+        decode_registration(None, Some(&bytes)).unwrap_err().reason,
+        RejectReason::Invalid
+    );
 }
 
 #[test]

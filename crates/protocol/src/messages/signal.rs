@@ -59,7 +59,13 @@ pub struct ProducerMetrics {
 impl ProducerMetrics {
     /// Fill of the send buffer, 0.0–1.0: the fuller of the message and byte limits.
     pub fn buffer_fill(&self) -> f64 {
-        let ratio = |used: u64, max: u64| if max == 0 { 0.0 } else { used as f64 / max as f64 };
+        let ratio = |used: u64, max: u64| {
+            if max == 0 {
+                0.0
+            } else {
+                used as f64 / max as f64
+            }
+        };
         ratio(self.queue_messages, self.queue_messages_max)
             .max(ratio(self.queue_bytes, self.queue_bytes_max))
             .clamp(0.0, 1.0)

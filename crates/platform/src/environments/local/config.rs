@@ -38,7 +38,11 @@ pub struct Ports {
 
 impl Default for Ports {
     fn default() -> Self {
-        Self { base: 19000, producer_jmx: 11001, consumer_jmx: 11101 }
+        Self {
+            base: 19000,
+            producer_jmx: 11001,
+            consumer_jmx: 11101,
+        }
     }
 }
 
@@ -74,7 +78,9 @@ pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
         return PathBuf::from(dir).join("faultline");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     home.join(".cache").join("faultline")
 }
 
@@ -84,7 +90,9 @@ pub const KAFKA_VERSION: &str = "4.1.1";
 impl Default for LocalConfig {
     fn default() -> Self {
         let cache = cache_dir();
-        let here = std::env::current_exe().ok().and_then(|exe| exe.parent().map(PathBuf::from));
+        let here = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(PathBuf::from));
         let sidecar = here
             .map(|dir| dir.join("faultline-sidecar"))
             .filter(|path| path.exists())

@@ -14,8 +14,9 @@ pub fn node_dir(config: &LocalConfig, broker: u8) -> PathBuf {
 
 pub fn properties(config: &LocalConfig, broker: u8) -> String {
     let ports = config.ports;
-    let voters: Vec<String> =
-        (1..=config.brokers).map(|n| format!("{n}@127.0.0.1:{}", ports.controller(n))).collect();
+    let voters: Vec<String> = (1..=config.brokers)
+        .map(|n| format!("{n}@127.0.0.1:{}", ports.controller(n)))
+        .collect();
     let replication = config.brokers.min(3);
     let min_isr = replication.saturating_sub(1).max(1);
     let dir = node_dir(config, broker);
@@ -85,7 +86,10 @@ pub fn broker_command(config: &LocalConfig, broker: u8) -> Command {
         .args(["-Xms256m", "-Xmx512m", "-XX:+UseG1GC"])
         .arg(format!("-Dfaultline.node={}", dir.display()))
         .arg(format!("-Dkafka.logs.dir={}", dir.display()))
-        .arg(format!("-Dlog4j2.configurationFile={}", config.run_dir.join("log4j2.properties").display()))
+        .arg(format!(
+            "-Dlog4j2.configurationFile={}",
+            config.run_dir.join("log4j2.properties").display()
+        ))
         .args(jmx_flags(jmx))
         .arg("-cp")
         .arg(classpath(config))
@@ -108,17 +112,24 @@ pub fn jmx_flags(port: u16) -> Vec<String> {
 
 /// Clients' bootstrap list: every broker's proxy.
 pub fn bootstrap(ports: &Ports, brokers: u8) -> String {
-    (1..=brokers).map(|n| format!("127.0.0.1:{}", ports.proxied_client(n))).collect::<Vec<_>>().join(",")
+    (1..=brokers)
+        .map(|n| format!("127.0.0.1:{}", ports.proxied_client(n)))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 characters).
 pub fn new_cluster_id() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut bytes = [0u8; 16];
-    let random = std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
+    let random = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
     if random.is_err() {
         // Only uniqueness on this machine matters: the clock will do.
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
         bytes = nanos.to_le_bytes();
     }
     let mut bits = 0u32;
@@ -146,9 +157,19 @@ mod tests {
     fn clients_are_sent_through_the_proxy_and_replication_is_direct() {
         let config = LocalConfig::default();
         let text = properties(&config, 2);
-        assert!(text.contains("advertised.listeners=CLIENT://127.0.0.1:19092,INTERNAL://127.0.0.1:19292"), "{text}");
-        assert!(text.contains("listeners=CLIENT://127.0.0.1:19192,"), "{text}");
-        assert!(text.contains("controller.quorum.voters=1@127.0.0.1:19391,2@127.0.0.1:19392,3@127.0.0.1:19393"));
+        assert!(
+            text.contains(
+                "advertised.listeners=CLIENT://127.0.0.1:19092,INTERNAL://127.0.0.1:19292"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("listeners=CLIENT://127.0.0.1:19192,"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "controller.quorum.voters=1@127.0.0.1:19391,2@127.0.0.1:19392,3@127.0.0.1:19393"
+        ));
         assert!(text.contains("min.insync.replicas=2"));
         assert!(text.contains("default.replication.factor=3"));
     }
@@ -157,6 +178,10 @@ mod tests {
     fn cluster_ids_have_the_kraft_shape() {
         let id = new_cluster_id();
         assert_eq!(id.len(), 22, "{id}");
-        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{id}");
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "{id}"
+        );
     }
 }

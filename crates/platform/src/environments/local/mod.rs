@@ -29,7 +29,10 @@ use faultline_protocol::topics;
 use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
-use super::{BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle, Progress};
+use super::{
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle,
+    Progress,
+};
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
 use stack_file::StackFile;
@@ -56,7 +59,10 @@ fn broker_name(broker: u8) -> String {
 
 impl LocalEnvironment {
     pub fn new(config: LocalConfig) -> Self {
-        Self { config, inner: Mutex::default() }
+        Self {
+            config,
+            inner: Mutex::default(),
+        }
     }
 
     pub fn config(&self) -> &LocalConfig {
@@ -82,7 +88,13 @@ impl LocalEnvironment {
         let ports = self.config.ports;
         let mut all = vec![ports.toxiproxy_api()];
         for n in 1..=self.config.brokers {
-            all.extend([ports.proxied_client(n), ports.client(n), ports.internal(n), ports.controller(n), ports.broker_jmx(n)]);
+            all.extend([
+                ports.proxied_client(n),
+                ports.client(n),
+                ports.internal(n),
+                ports.controller(n),
+                ports.broker_jmx(n),
+            ]);
         }
         if self.config.workloads {
             all.extend([ports.producer_jmx, ports.consumer_jmx]);
@@ -95,9 +107,12 @@ impl LocalEnvironment {
     /// and dead ones started again. Otherwise what is left of it is stopped. Returns true
     /// when adopted.
     async fn adopt_or_clean(&self) -> Result<bool, String> {
-        let Some(previous) = StackFile::load(&self.config.run_dir) else { return Ok(false) };
+        let Some(previous) = StackFile::load(&self.config.run_dir) else {
+            return Ok(false);
+        };
         let alive = |name: &str| previous.get(name).is_some_and(|p| p.is_alive());
-        let adoptable = alive(TOXIPROXY) && (1..=self.config.brokers).any(|b| alive(&broker_name(b)));
+        let adoptable =
+            alive(TOXIPROXY) && (1..=self.config.brokers).any(|b| alive(&broker_name(b)));
         if !adoptable {
             for record in previous.processes.iter().rev().filter(|p| p.is_alive()) {
                 tracing::info!(name = %record.name, pid = record.pid, "stopping what is left of a previous stack");
@@ -106,7 +121,10 @@ impl LocalEnvironment {
             StackFile::remove(&self.config.run_dir);
             return Ok(false);
         }
-        tracing::info!(processes = previous.processes.len(), "adopting the local stack a previous Faultline left running");
+        tracing::info!(
+            processes = previous.processes.len(),
+            "adopting the local stack a previous Faultline left running"
+        );
         for record in previous.processes.iter().filter(|p| p.is_paused()) {
             tracing::warn!(name = %record.name, pid = record.pid, "resuming a process left frozen");
             record.signal(Signal::SIGCONT)?;
@@ -123,8 +141,26 @@ impl LocalEnvironment {
             let restarts = [
                 ("producer", workloads::producer_command(&self.config)),
                 ("consumer", workloads::consumer_command(&self.config)),
-                ("sidecar-producer-1", workloads::sidecar_command(&self.config, PRODUCER_ID, "producer", ports.producer_jmx, PRODUCER_WORKLOAD)),
-                ("sidecar-consumer-1", workloads::sidecar_command(&self.config, CONSUMER_ID, "consumer", ports.consumer_jmx, CONSUMER_WORKLOAD)),
+                (
+                    "sidecar-producer-1",
+                    workloads::sidecar_command(
+                        &self.config,
+                        PRODUCER_ID,
+                        "producer",
+                        ports.producer_jmx,
+                        PRODUCER_WORKLOAD,
+                    ),
+                ),
+                (
+                    "sidecar-consumer-1",
+                    workloads::sidecar_command(
+                        &self.config,
+                        CONSUMER_ID,
+                        "consumer",
+                        ports.consumer_jmx,
+                        CONSUMER_WORKLOAD,
+                    ),
+                ),
             ];
             for (name, command) in restarts {
                 if !alive(name) {
@@ -141,46 +177,93 @@ impl LocalEnvironment {
         let record = process::spawn(name, command, &log).map_err(|e| e.to_string())?;
         let mut inner = self.inner.lock().await;
         inner.stack.put(record.clone());
-        inner.stack.save(&self.config.run_dir).map_err(|e| format!("cannot record the stack: {e}"))?;
+        inner
+            .stack
+            .save(&self.config.run_dir)
+            .map_err(|e| format!("cannot record the stack: {e}"))?;
         Ok(record)
     }
 
     async fn start_steps(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
         let progress = Progress::new(bus, self.kind());
-        let adopted = progress.step("Look for a stack left by a previous run", self.adopt_or_clean()).await?;
+        let adopted = progress
+            .step(
+                "Look for a stack left by a previous run",
+                self.adopt_or_clean(),
+            )
+            .await?;
         if !adopted {
             let ports = self.ports();
             progress
-                .step("Check prerequisites (Java, Kafka, Toxiproxy, workloads, free ports)", async {
-                    let blockers = preflight::check(&self.config, &ports);
-                    if blockers.is_empty() {
-                        Ok(())
-                    } else {
-                        Err(blockers.iter().map(|b| format!("{}: {}", b.what, b.fix)).collect::<Vec<_>>().join("; "))
-                    }
-                })
+                .step(
+                    "Check prerequisites (Java, Kafka, Toxiproxy, workloads, free ports)",
+                    async {
+                        let blockers = preflight::check(&self.config, &ports);
+                        if blockers.is_empty() {
+                            Ok(())
+                        } else {
+                            Err(blockers
+                                .iter()
+                                .map(|b| format!("{}: {}", b.what, b.fix))
+                                .collect::<Vec<_>>()
+                                .join("; "))
+                        }
+                    },
+                )
                 .await?;
-            progress.step("Write broker configs and format storage", self.prepare()).await?;
-            progress.step("Start Toxiproxy with one proxy per broker", self.start_toxiproxy()).await?;
+            progress
+                .step("Write broker configs and format storage", self.prepare())
+                .await?;
+            progress
+                .step(
+                    "Start Toxiproxy with one proxy per broker",
+                    self.start_toxiproxy(),
+                )
+                .await?;
             for broker in 1..=self.config.brokers {
-                progress.step(&format!("Start broker {broker} (KRaft)"), self.spawn_broker(broker)).await?;
+                progress
+                    .step(
+                        &format!("Start broker {broker} (KRaft)"),
+                        self.spawn_broker(broker),
+                    )
+                    .await?;
             }
         }
         let kafka = self.kafka_settings();
-        progress.step(&format!("Wait for {} brokers in the cluster metadata", self.config.brokers), self.wait_for_brokers()).await?;
+        progress
+            .step(
+                &format!(
+                    "Wait for {} brokers in the cluster metadata",
+                    self.config.brokers
+                ),
+                self.wait_for_brokers(),
+            )
+            .await?;
         progress
             .step("Create topics (replication 3, min ISR 2)", async {
                 ensure_topics(&kafka).await.map_err(|e| e.to_string())?;
-                ensure_these_topics(&kafka, &[topics::DEMO]).await.map_err(|e| e.to_string())
+                ensure_these_topics(&kafka, &[topics::DEMO])
+                    .await
+                    .map_err(|e| e.to_string())
             })
             .await?;
         if self.config.workloads {
             if !adopted {
-                progress.step("Start the Java demo producer and consumer (JMX)", self.start_workloads()).await?;
-                progress.step("Start their sidecars", self.start_sidecars()).await?;
+                progress
+                    .step(
+                        "Start the Java demo producer and consumer (JMX)",
+                        self.start_workloads(),
+                    )
+                    .await?;
+                progress
+                    .step("Start their sidecars", self.start_sidecars())
+                    .await?;
             }
             progress
-                .step("Wait for the sidecars to register", wait_for_registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]))
+                .step(
+                    "Wait for the sidecars to register",
+                    wait_for_registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]),
+                )
                 .await?;
         }
         Ok(kafka)
@@ -192,14 +275,19 @@ impl LocalEnvironment {
         for broker in 1..=self.config.brokers {
             let _ = std::fs::remove_dir_all(kafka::node_dir(&self.config, broker));
         }
-        std::fs::create_dir_all(run.join("logs")).map_err(|e| format!("cannot create {}: {e}", run.display()))?;
+        std::fs::create_dir_all(run.join("logs"))
+            .map_err(|e| format!("cannot create {}: {e}", run.display()))?;
         std::fs::write(run.join("log4j2.properties"), kafka::LOG4J2).map_err(|e| e.to_string())?;
         let cluster_id = kafka::new_cluster_id();
         for broker in 1..=self.config.brokers {
             let dir = kafka::node_dir(&self.config, broker);
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            std::fs::write(dir.join("server.properties"), kafka::properties(&self.config, broker))
-                .map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::write(
+                dir.join("server.properties"),
+                kafka::properties(&self.config, broker),
+            )
+            .map_err(|e| e.to_string())?;
             let mut command = kafka::format_command(&self.config, broker, &cluster_id);
             let output = tokio::task::spawn_blocking(move || command.output())
                 .await
@@ -208,7 +296,10 @@ impl LocalEnvironment {
             if !output.status.success() {
                 return Err(format!(
                     "formatting broker {broker}'s storage failed: {}",
-                    String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default()
+                    String::from_utf8_lossy(&output.stderr)
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
                 ));
             }
         }
@@ -225,7 +316,10 @@ impl LocalEnvironment {
         let toxiproxy = self.toxiproxy();
         let up = wait_until(Duration::from_secs(15), || toxiproxy.is_up()).await;
         if !up {
-            return Err(format!("Toxiproxy did not answer on port {api}; log: {}", process::log_tail(&record.log)));
+            return Err(format!(
+                "Toxiproxy did not answer on port {api}; log: {}",
+                process::log_tail(&record.log)
+            ));
         }
         for broker in 1..=self.config.brokers {
             let ports = self.config.ports;
@@ -242,8 +336,16 @@ impl LocalEnvironment {
     }
 
     async fn spawn_broker(&self, broker: u8) -> Result<(), String> {
-        let record = self.spawn(&broker_name(broker), kafka::broker_command(&self.config, broker)).await?;
-        record.check_started(Duration::from_secs(1)).await.map_err(|e| e.to_string())
+        let record = self
+            .spawn(
+                &broker_name(broker),
+                kafka::broker_command(&self.config, broker),
+            )
+            .await?;
+        record
+            .check_started(Duration::from_secs(1))
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn wait_for_brokers(&self) -> Result<(), String> {
@@ -258,30 +360,65 @@ impl LocalEnvironment {
             }
             if Instant::now() > deadline {
                 let logs = (1..=self.config.brokers)
-                    .map(|b| kafka::node_dir(&self.config, b).join("server.log").display().to_string())
+                    .map(|b| {
+                        kafka::node_dir(&self.config, b)
+                            .join("server.log")
+                            .display()
+                            .to_string()
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err(format!("the brokers did not form a cluster within 120 s; see {logs}"));
+                return Err(format!(
+                    "the brokers did not form a cluster within 120 s; see {logs}"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
 
     async fn start_workloads(&self) -> Result<(), String> {
-        let producer = self.spawn("producer", workloads::producer_command(&self.config)).await?;
-        let consumer = self.spawn("consumer", workloads::consumer_command(&self.config)).await?;
-        producer.check_started(Duration::from_secs(2)).await.map_err(|e| e.to_string())?;
-        consumer.check_started(Duration::ZERO).await.map_err(|e| e.to_string())
+        let producer = self
+            .spawn("producer", workloads::producer_command(&self.config))
+            .await?;
+        let consumer = self
+            .spawn("consumer", workloads::consumer_command(&self.config))
+            .await?;
+        producer
+            .check_started(Duration::from_secs(2))
+            .await
+            .map_err(|e| e.to_string())?;
+        consumer
+            .check_started(Duration::ZERO)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn start_sidecars(&self) -> Result<(), String> {
         let ports = self.config.ports;
-        let producer = workloads::sidecar_command(&self.config, PRODUCER_ID, "producer", ports.producer_jmx, PRODUCER_WORKLOAD);
-        let consumer = workloads::sidecar_command(&self.config, CONSUMER_ID, "consumer", ports.consumer_jmx, CONSUMER_WORKLOAD);
+        let producer = workloads::sidecar_command(
+            &self.config,
+            PRODUCER_ID,
+            "producer",
+            ports.producer_jmx,
+            PRODUCER_WORKLOAD,
+        );
+        let consumer = workloads::sidecar_command(
+            &self.config,
+            CONSUMER_ID,
+            "consumer",
+            ports.consumer_jmx,
+            CONSUMER_WORKLOAD,
+        );
         let first = self.spawn("sidecar-producer-1", producer).await?;
         let second = self.spawn("sidecar-consumer-1", consumer).await?;
-        first.check_started(Duration::from_millis(500)).await.map_err(|e| e.to_string())?;
-        second.check_started(Duration::ZERO).await.map_err(|e| e.to_string())
+        first
+            .check_started(Duration::from_millis(500))
+            .await
+            .map_err(|e| e.to_string())?;
+        second
+            .check_started(Duration::ZERO)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// SIGKILL to one broker (the fault "broker crashed").
@@ -291,9 +428,13 @@ impl LocalEnvironment {
     }
 
     pub(crate) async fn broker_record(&self, broker: i32) -> Result<ProcessRecord, String> {
-        let id = u8::try_from(broker).ok().filter(|b| (1..=self.config.brokers).contains(b));
+        let id = u8::try_from(broker)
+            .ok()
+            .filter(|b| (1..=self.config.brokers).contains(b));
         let id = id.ok_or_else(|| format!("there is no broker {broker}"))?;
-        self.process(&broker_name(id)).await.ok_or_else(|| format!("broker {broker} was never started"))
+        self.process(&broker_name(id))
+            .await
+            .ok_or_else(|| format!("broker {broker} was never started"))
     }
 }
 
@@ -309,7 +450,10 @@ pub fn kill_recorded(run_dir: &std::path::Path) {
 }
 
 /// Polls `check` every 200 ms until it is true or `within` passes.
-async fn wait_until<F: std::future::Future<Output = bool>>(within: Duration, mut check: impl FnMut() -> F) -> bool {
+async fn wait_until<F: std::future::Future<Output = bool>>(
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         if check().await {
@@ -324,9 +468,13 @@ async fn wait_until<F: std::future::Future<Output = bool>>(within: Duration, mut
 async fn wait_for_registrations(kafka: &ClientSettings, ids: &[&str]) -> Result<(), String> {
     use futures_util::StreamExt;
     use rdkafka::Message;
-    let consumer = faultline_kafka::assigned_consumer(kafka, topics::SIDECARS.name, rdkafka::Offset::Beginning)
-        .await
-        .map_err(|e| e.to_string())?;
+    let consumer = faultline_kafka::assigned_consumer(
+        kafka,
+        topics::SIDECARS.name,
+        rdkafka::Offset::Beginning,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let since = now_ms() - 10_000;
     let mut missing: HashSet<&str> = ids.iter().copied().collect();
     let mut stream = consumer.stream();
@@ -397,7 +545,11 @@ impl Environment for LocalEnvironment {
                     id: i32::from(n),
                     host: "127.0.0.1".into(),
                     port: self.config.ports.proxied_client(n),
-                    state: if up { BrokerState::Up } else { BrokerState::Down },
+                    state: if up {
+                        BrokerState::Up
+                    } else {
+                        BrokerState::Down
+                    },
                     pid: record.filter(|r| r.is_alive()).map(|r| r.pid),
                 }
             })
@@ -413,7 +565,12 @@ impl Environment for LocalEnvironment {
 
     async fn broker_jmx(&self) -> Vec<(i32, String)> {
         (1..=self.config.brokers)
-            .map(|n| (i32::from(n), format!("127.0.0.1:{}", self.config.ports.broker_jmx(n))))
+            .map(|n| {
+                (
+                    i32::from(n),
+                    format!("127.0.0.1:{}", self.config.ports.broker_jmx(n)),
+                )
+            })
             .collect()
     }
 
@@ -433,15 +590,29 @@ impl Environment for LocalEnvironment {
         let mut checks = Vec::new();
         match self.toxiproxy().proxies().await {
             Ok(proxies) => {
-                let toxics: Vec<String> =
-                    proxies.iter().flat_map(|p| p.toxics.iter().map(move |t| format!("{} on {}", t.name, p.name))).collect();
+                let toxics: Vec<String> = proxies
+                    .iter()
+                    .flat_map(|p| {
+                        p.toxics
+                            .iter()
+                            .map(move |t| format!("{} on {}", t.name, p.name))
+                    })
+                    .collect();
                 checks.push(Check {
                     what: "no toxic on any broker proxy".into(),
                     ok: toxics.is_empty(),
-                    detail: if toxics.is_empty() { "none".into() } else { toxics.join(", ") },
+                    detail: if toxics.is_empty() {
+                        "none".into()
+                    } else {
+                        toxics.join(", ")
+                    },
                 });
             }
-            Err(error) => checks.push(Check { what: "Toxiproxy answers".into(), ok: false, detail: error.to_string() }),
+            Err(error) => checks.push(Check {
+                what: "Toxiproxy answers".into(),
+                ok: false,
+                detail: error.to_string(),
+            }),
         }
         let inner = self.inner.lock().await;
         for broker in 1..=self.config.brokers {
@@ -450,7 +621,9 @@ impl Environment for LocalEnvironment {
             checks.push(Check {
                 what: format!("broker-{broker}'s process runs"),
                 ok: running,
-                detail: record.map(|r| format!("pid {}", r.pid)).unwrap_or_else(|| "never started".into()),
+                detail: record
+                    .map(|r| format!("pid {}", r.pid))
+                    .unwrap_or_else(|| "never started".into()),
             });
         }
         checks
@@ -467,7 +640,11 @@ impl Environment for LocalEnvironment {
     async fn start_broker(&self, broker: i32) -> Result<(), String> {
         let record = self.broker_record(broker).await?;
         if record.is_alive() {
-            return if record.is_paused() { record.signal(Signal::SIGCONT) } else { Ok(()) };
+            return if record.is_paused() {
+                record.signal(Signal::SIGCONT)
+            } else {
+                Ok(())
+            };
         }
         let id = u8::try_from(broker).map_err(|e| e.to_string())?;
         self.spawn_broker(id).await

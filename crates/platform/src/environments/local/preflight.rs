@@ -18,34 +18,51 @@ pub fn check(config: &LocalConfig, ports: &[u16]) -> Vec<Blocker> {
     if !runs(&config.java, &["-version"]) {
         blockers.push(Blocker {
             what: format!("Java is not runnable ({})", config.java.display()),
-            fix: "install it with `apt-get install openjdk-17-jre-headless`, or set JAVA_HOME".into(),
+            fix: "install it with `apt-get install openjdk-17-jre-headless`, or set JAVA_HOME"
+                .into(),
         });
     }
     let has_kafka = std::fs::read_dir(&config.kafka_libs)
-        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("kafka_2.13-")))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("kafka_2.13-"))
+        })
         .unwrap_or(false);
     if !has_kafka {
         blockers.push(Blocker {
-            what: format!("Apache Kafka's jars are not in {}", config.kafka_libs.display()),
+            what: format!(
+                "Apache Kafka's jars are not in {}",
+                config.kafka_libs.display()
+            ),
             fix: fetch.into(),
         });
     }
     if !is_executable(&config.toxiproxy) {
         blockers.push(Blocker {
-            what: format!("the Toxiproxy server is not at {}", config.toxiproxy.display()),
+            what: format!(
+                "the Toxiproxy server is not at {}",
+                config.toxiproxy.display()
+            ),
             fix: fetch.into(),
         });
     }
     if config.workloads {
         if !config.workloads_jar.is_file() {
             blockers.push(Blocker {
-                what: format!("the demo workloads jar is not at {}", config.workloads_jar.display()),
+                what: format!(
+                    "the demo workloads jar is not at {}",
+                    config.workloads_jar.display()
+                ),
                 fix: fetch.into(),
             });
         }
         if !runs(&config.sidecar, &["--version"]) {
             blockers.push(Blocker {
-                what: format!("the sidecar binary is not runnable ({})", config.sidecar.display()),
+                what: format!(
+                    "the sidecar binary is not runnable ({})",
+                    config.sidecar.display()
+                ),
                 fix: "build it with `cargo build -p faultline-sidecar`".into(),
             });
         }
@@ -94,7 +111,11 @@ mod tests {
         let blockers = check(&config, &[port]);
         let text: Vec<String> = blockers.iter().map(|b| b.what.clone()).collect();
         assert_eq!(blockers.len(), 6, "{text:#?}");
-        assert!(text.iter().any(|t| t == &format!("port {port} on 127.0.0.1 is in use")), "{text:#?}");
+        assert!(
+            text.iter()
+                .any(|t| t == &format!("port {port} on 127.0.0.1 is in use")),
+            "{text:#?}"
+        );
         assert!(blockers.iter().all(|b| !b.fix.is_empty()));
     }
 }

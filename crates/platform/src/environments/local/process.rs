@@ -4,8 +4,8 @@
 //! signalled by name.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,11 +27,23 @@ pub struct ProcessRecord {
 #[derive(Debug, thiserror::Error)]
 pub enum ProcessError {
     #[error("cannot create log file {path}: {source}")]
-    Log { path: PathBuf, source: std::io::Error },
+    Log {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot start {name} ({program}): {source}")]
-    Spawn { name: String, program: String, source: std::io::Error },
+    Spawn {
+        name: String,
+        program: String,
+        source: std::io::Error,
+    },
     #[error("{name} exited at once (status {status}); its log {log} ends with: {tail}")]
-    ExitedEarly { name: String, status: String, log: PathBuf, tail: String },
+    ExitedEarly {
+        name: String,
+        status: String,
+        log: PathBuf,
+        tail: String,
+    },
 }
 
 /// Starts `command` with stdout and stderr appended to `log`.
@@ -40,8 +52,14 @@ pub fn spawn(name: &str, mut command: Command, log: &Path) -> Result<ProcessReco
         .create(true)
         .append(true)
         .open(log)
-        .map_err(|source| ProcessError::Log { path: log.to_owned(), source })?;
-    let errors = file.try_clone().map_err(|source| ProcessError::Log { path: log.to_owned(), source })?;
+        .map_err(|source| ProcessError::Log {
+            path: log.to_owned(),
+            source,
+        })?;
+    let errors = file.try_clone().map_err(|source| ProcessError::Log {
+        path: log.to_owned(),
+        source,
+    })?;
     let program = command.get_program().to_string_lossy().into_owned();
     let child = command
         .stdin(Stdio::null())
@@ -51,12 +69,21 @@ pub fn spawn(name: &str, mut command: Command, log: &Path) -> Result<ProcessReco
         // which then stops these in order, instead of killing them all at once.
         .process_group(0)
         .spawn()
-        .map_err(|source| ProcessError::Spawn { name: name.to_owned(), program, source })?;
+        .map_err(|source| ProcessError::Spawn {
+            name: name.to_owned(),
+            program,
+            source,
+        })?;
     let pid = child.id();
     // The child is not waited on here; `stop` reaps it through its pid. Dropping the
     // handle does not kill it.
     std::mem::forget(child);
-    Ok(ProcessRecord { name: name.to_owned(), pid, start_ticks: start_ticks(pid).unwrap_or_default(), log: log.to_owned() })
+    Ok(ProcessRecord {
+        name: name.to_owned(),
+        pid,
+        start_ticks: start_ticks(pid).unwrap_or_default(),
+        log: log.to_owned(),
+    })
 }
 
 impl ProcessRecord {
@@ -77,8 +104,12 @@ impl ProcessRecord {
         if !self.is_alive() {
             return Err(format!("{} (pid {}) is not running", self.name, self.pid));
         }
-        kill(Pid::from_raw(self.pid as i32), signal)
-            .map_err(|e| format!("cannot send {signal} to {} (pid {}): {e}", self.name, self.pid))
+        kill(Pid::from_raw(self.pid as i32), signal).map_err(|e| {
+            format!(
+                "cannot send {signal} to {} (pid {}): {e}",
+                self.name, self.pid
+            )
+        })
     }
 
     /// SIGTERM, then SIGKILL if it is still there after `grace`. A paused process is
@@ -110,7 +141,12 @@ impl ProcessRecord {
             return Ok(());
         }
         let status = reap(self.pid).unwrap_or_else(|| "unknown".to_owned());
-        Err(ProcessError::ExitedEarly { name: self.name.clone(), status, log: self.log.clone(), tail: log_tail(&self.log) })
+        Err(ProcessError::ExitedEarly {
+            name: self.name.clone(),
+            status,
+            log: self.log.clone(),
+            tail: log_tail(&self.log),
+        })
     }
 }
 
@@ -164,7 +200,10 @@ mod tests {
         assert!(record.is_paused());
         record.stop(Duration::from_secs(2)).await;
         assert!(!record.is_alive());
-        assert!(record.signal(Signal::SIGTERM).is_err(), "a stopped process is never signalled");
+        assert!(
+            record.signal(Signal::SIGTERM).is_err(),
+            "a stopped process is never signalled"
+        );
     }
 
     #[tokio::test]
@@ -176,18 +215,28 @@ mod tests {
             log: PathBuf::from("/dev/null"),
         };
         record.start_ticks = start_ticks(1).unwrap_or(0) + 1;
-        assert!(!record.is_alive(), "same pid, different start time: somebody else's process");
+        assert!(
+            !record.is_alive(),
+            "same pid, different start time: somebody else's process"
+        );
     }
 
     #[tokio::test]
     async fn a_process_that_dies_at_once_reports_its_log() {
-        let dir = std::env::temp_dir().join(format!("faultline-process-early-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("faultline-process-early-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut command = Command::new("sh");
         command.args(["-c", "echo 'port 1 is taken' >&2; exit 3"]);
         let record = spawn("quitter", command, &dir.join("quitter.log")).unwrap();
-        let error = record.check_started(Duration::from_millis(500)).await.unwrap_err();
+        let error = record
+            .check_started(Duration::from_millis(500))
+            .await
+            .unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("exit code 3") && text.contains("port 1 is taken"), "{text}");
+        assert!(
+            text.contains("exit code 3") && text.contains("port 1 is taken"),
+            "{text}"
+        );
     }
 }

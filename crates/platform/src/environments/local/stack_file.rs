@@ -36,7 +36,10 @@ impl StackFile {
     pub fn save(&self, run_dir: &Path) -> std::io::Result<()> {
         let path = Self::path(run_dir);
         let temporary = path.with_extension("json.tmp");
-        std::fs::write(&temporary, serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
+        std::fs::write(
+            &temporary,
+            serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?,
+        )?;
         std::fs::rename(temporary, path)
     }
 

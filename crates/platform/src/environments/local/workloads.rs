@@ -40,7 +40,10 @@ fn java_workload(config: &LocalConfig, role: &str) -> Command {
     let mut command = Command::new(&config.java);
     command
         .args(["-Xms64m", "-Xmx256m"])
-        .arg(format!("-Dfaultline.node={}", config.run_dir.join(role).display()))
+        .arg(format!(
+            "-Dfaultline.node={}",
+            config.run_dir.join(role).display()
+        ))
         .arg("-jar")
         .arg(&config.workloads_jar)
         .arg(role)
@@ -49,7 +52,13 @@ fn java_workload(config: &LocalConfig, role: &str) -> Command {
 }
 
 /// A sidecar process watching a workload through its JMX port.
-pub fn sidecar_command(config: &LocalConfig, id: &str, sidecar_type: &str, jmx_port: u16, workload: &str) -> Command {
+pub fn sidecar_command(
+    config: &LocalConfig,
+    id: &str,
+    sidecar_type: &str,
+    jmx_port: u16,
+    workload: &str,
+) -> Command {
     let mut command = Command::new(&config.sidecar);
     command
         .args(["--bootstrap", &bootstrap(&config.ports, config.brokers)])

@@ -28,7 +28,11 @@ enum Op {
 pub type TopicToCreate = (String, i32);
 
 impl EmbeddedCluster {
-    pub fn start(brokers: i32, round_trip: Duration, topics: Vec<TopicToCreate>) -> Result<Self, String> {
+    pub fn start(
+        brokers: i32,
+        round_trip: Duration,
+        topics: Vec<TopicToCreate>,
+    ) -> Result<Self, String> {
         let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<String, String>>(1);
         let (commands, receiver) = mpsc::channel::<Op>();
         let thread = std::thread::Builder::new()
@@ -38,7 +42,11 @@ impl EmbeddedCluster {
         let bootstrap = ready_rx
             .recv_timeout(Duration::from_secs(30))
             .map_err(|_| "the embedded cluster did not start within 30 s".to_owned())??;
-        Ok(Self { bootstrap, commands: Mutex::new(commands), thread: Mutex::new(Some(thread)) })
+        Ok(Self {
+            bootstrap,
+            commands: Mutex::new(commands),
+            thread: Mutex::new(Some(thread)),
+        })
     }
 
     pub fn bootstrap(&self) -> &str {
@@ -76,7 +84,9 @@ impl EmbeddedCluster {
             .map_err(|_| "embedded cluster handle poisoned".to_owned())?
             .send(op(reply))
             .map_err(|_| "the embedded cluster has stopped".to_owned())?;
-        answer.recv_timeout(Duration::from_secs(10)).map_err(|_| "the embedded cluster did not answer".to_owned())?
+        answer
+            .recv_timeout(Duration::from_secs(10))
+            .map_err(|_| "the embedded cluster did not answer".to_owned())?
     }
 }
 

@@ -28,34 +28,59 @@ pub async fn inject(env: &RehearsalEnvironment, fault: &Fault) -> Result<Receipt
         }
         Fault::ProducerRate { producer, rate } => {
             let previous = env.swap_rate(producer, *rate).await?;
-            Ok(Receipt { previous: Some(i64::from(previous)), ..Receipt::default() })
+            Ok(Receipt {
+                previous: Some(i64::from(previous)),
+                ..Receipt::default()
+            })
         }
         Fault::ConsumerDelay { consumer, ms } => {
             let previous = env.swap_delay(consumer, *ms).await?;
-            Ok(Receipt { previous: Some(previous as i64), ..Receipt::default() })
+            Ok(Receipt {
+                previous: Some(previous as i64),
+                ..Receipt::default()
+            })
         }
         Fault::Bandwidth { .. } => Err("the embedded cluster cannot limit bandwidth".into()),
     }
 }
 
-pub async fn revert(env: &RehearsalEnvironment, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
+pub async fn revert(
+    env: &RehearsalEnvironment,
+    fault: &Fault,
+    receipt: &Receipt,
+) -> Result<(), String> {
     match fault {
-        Fault::BrokerDown { broker, .. } | Fault::Partition { broker } => env.broker_up(*broker).await,
-        Fault::Latency { broker, .. } | Fault::CpuStress { broker, .. } => env.restore_round_trip(*broker).await,
+        Fault::BrokerDown { broker, .. } | Fault::Partition { broker } => {
+            env.broker_up(*broker).await
+        }
+        Fault::Latency { broker, .. } | Fault::CpuStress { broker, .. } => {
+            env.restore_round_trip(*broker).await
+        }
         Fault::ProducerRate { producer, .. } => {
             let nominal = env.nominal_rate(producer).await?;
-            let previous = receipt.previous.and_then(|p| u32::try_from(p).ok()).unwrap_or(nominal);
+            let previous = receipt
+                .previous
+                .and_then(|p| u32::try_from(p).ok())
+                .unwrap_or(nominal);
             env.swap_rate(producer, previous).await.map(|_| ())
         }
         Fault::ConsumerDelay { consumer, .. } => {
-            let previous = receipt.previous.and_then(|p| u64::try_from(p).ok()).unwrap_or(0);
+            let previous = receipt
+                .previous
+                .and_then(|p| u64::try_from(p).ok())
+                .unwrap_or(0);
             env.swap_delay(consumer, previous).await.map(|_| ())
         }
         Fault::Bandwidth { .. } => Ok(()),
     }
 }
 
-async fn slow_down(env: &RehearsalEnvironment, broker: i32, extra_ms: u64) -> Result<Receipt, String> {
-    env.set_extra_round_trip(broker, Duration::from_millis(extra_ms)).await?;
+async fn slow_down(
+    env: &RehearsalEnvironment,
+    broker: i32,
+    extra_ms: u64,
+) -> Result<Receipt, String> {
+    env.set_extra_round_trip(broker, Duration::from_millis(extra_ms))
+        .await?;
     Ok(Receipt::default())
 }

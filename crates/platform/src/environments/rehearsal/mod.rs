@@ -15,11 +15,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
-use faultline_sidecar::workload::DemoConsumer;
 use faultline_protocol::{topics, SidecarId};
+use faultline_sidecar::workload::DemoConsumer;
 use tokio::sync::Mutex;
 
-use super::{BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle, Progress};
+use super::{
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle,
+    Progress,
+};
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
 
@@ -76,19 +79,30 @@ pub struct RehearsalEnvironment {
 
 impl RehearsalEnvironment {
     pub fn new(config: RehearsalConfig) -> Self {
-        Self { config, inner: Mutex::default() }
+        Self {
+            config,
+            inner: Mutex::default(),
+        }
     }
 
     pub async fn broker_down(&self, broker: i32) -> Result<(), String> {
         let mut inner = self.inner.lock().await;
-        inner.cluster.as_ref().ok_or("rehearsal is not running")?.broker_down(broker)?;
+        inner
+            .cluster
+            .as_ref()
+            .ok_or("rehearsal is not running")?
+            .broker_down(broker)?;
         inner.brokers_down.insert(broker);
         Ok(())
     }
 
     pub async fn broker_up(&self, broker: i32) -> Result<(), String> {
         let mut inner = self.inner.lock().await;
-        inner.cluster.as_ref().ok_or("rehearsal is not running")?.broker_up(broker)?;
+        inner
+            .cluster
+            .as_ref()
+            .ok_or("rehearsal is not running")?
+            .broker_up(broker)?;
         inner.brokers_down.remove(&broker);
         Ok(())
     }
@@ -97,28 +111,45 @@ impl RehearsalEnvironment {
     pub async fn swap_rate(&self, producer: &str, rate: u32) -> Result<u32, String> {
         let id = SidecarId::parse(producer).map_err(|e| format!("producer {producer:?}: {e}"))?;
         let inner = self.inner.lock().await;
-        let workload = inner.workloads.get(&id).ok_or_else(|| format!("no demo producer {producer}"))?;
-        Ok(workload.producer.state().rate.swap(rate, std::sync::atomic::Ordering::Relaxed))
+        let workload = inner
+            .workloads
+            .get(&id)
+            .ok_or_else(|| format!("no demo producer {producer}"))?;
+        Ok(workload
+            .producer
+            .state()
+            .rate
+            .swap(rate, std::sync::atomic::Ordering::Relaxed))
     }
 
     pub async fn nominal_rate(&self, producer: &str) -> Result<u32, String> {
         let id = SidecarId::parse(producer).map_err(|e| format!("producer {producer:?}: {e}"))?;
         let inner = self.inner.lock().await;
-        let workload = inner.workloads.get(&id).ok_or_else(|| format!("no demo producer {producer}"))?;
+        let workload = inner
+            .workloads
+            .get(&id)
+            .ok_or_else(|| format!("no demo producer {producer}"))?;
         Ok(workload.producer.state().nominal_rate)
     }
 
     /// Sets a consumer's processing delay per record; returns the previous one.
     pub async fn swap_delay(&self, consumer: &str, ms: u64) -> Result<u64, String> {
         let inner = self.inner.lock().await;
-        let consumer = inner.consumers.get(consumer).ok_or_else(|| format!("no demo consumer {consumer}"))?;
+        let consumer = inner
+            .consumers
+            .get(consumer)
+            .ok_or_else(|| format!("no demo consumer {consumer}"))?;
         Ok(consumer.set_delay(ms))
     }
 
     /// Raises a broker's round trip above the simulated network's by `extra`.
     pub async fn set_extra_round_trip(&self, broker: i32, extra: Duration) -> Result<(), String> {
         let mut inner = self.inner.lock().await;
-        inner.cluster.as_ref().ok_or("rehearsal is not running")?.set_round_trip(broker, self.config.round_trip + extra)?;
+        inner
+            .cluster
+            .as_ref()
+            .ok_or("rehearsal is not running")?
+            .set_round_trip(broker, self.config.round_trip + extra)?;
         inner.slowed.insert(broker, extra);
         Ok(())
     }
@@ -137,14 +168,21 @@ impl RehearsalEnvironment {
         let brokers = self.config.brokers;
         let round_trip = self.config.round_trip;
         let cluster = progress
-            .step(&format!("Start the embedded Kafka cluster ({brokers} brokers)"), async move {
-                let mut topics: Vec<(String, i32)> =
-                    topics::ALL.iter().map(|t| (t.name.to_owned(), t.partitions)).collect();
-                topics.push((topics::DEMO.name.to_owned(), topics::DEMO.partitions));
-                tokio::task::spawn_blocking(move || EmbeddedCluster::start(brokers, round_trip, topics))
+            .step(
+                &format!("Start the embedded Kafka cluster ({brokers} brokers)"),
+                async move {
+                    let mut topics: Vec<(String, i32)> = topics::ALL
+                        .iter()
+                        .map(|t| (t.name.to_owned(), t.partitions))
+                        .collect();
+                    topics.push((topics::DEMO.name.to_owned(), topics::DEMO.partitions));
+                    tokio::task::spawn_blocking(move || {
+                        EmbeddedCluster::start(brokers, round_trip, topics)
+                    })
                     .await
                     .map_err(|e| e.to_string())?
-            })
+                },
+            )
             .await?;
         let kafka = ClientSettings::new(cluster.bootstrap());
         self.inner.lock().await.cluster = Some(Arc::new(cluster));
@@ -153,19 +191,29 @@ impl RehearsalEnvironment {
             config.heartbeat_interval = self.config.heartbeat_interval;
             config.signal_interval = self.config.signal_interval;
             let workload = progress
-                .step(&format!("Start demo producer {id} and its sidecar"), async {
-                    DemoWorkload::spawn(&kafka, config)
-                })
+                .step(
+                    &format!("Start demo producer {id} and its sidecar"),
+                    async { DemoWorkload::spawn(&kafka, config) },
+                )
                 .await?;
-            self.inner.lock().await.workloads.insert(id.clone(), workload);
+            self.inner
+                .lock()
+                .await
+                .workloads
+                .insert(id.clone(), workload);
         }
         for id in &self.config.consumers {
             let consumer = progress
-                .step(&format!("Start demo consumer {id} (group {CONSUMER_GROUP})"), async {
-                    DemoConsumer::start(&kafka, id, CONSUMER_GROUP, topics::DEMO.name)
-                })
+                .step(
+                    &format!("Start demo consumer {id} (group {CONSUMER_GROUP})"),
+                    async { DemoConsumer::start(&kafka, id, CONSUMER_GROUP, topics::DEMO.name) },
+                )
                 .await?;
-            self.inner.lock().await.consumers.insert(id.clone(), consumer);
+            self.inner
+                .lock()
+                .await
+                .consumers
+                .insert(id.clone(), consumer);
         }
         Ok(kafka)
     }
@@ -230,11 +278,23 @@ impl Environment for RehearsalEnvironment {
 
     async fn verify_clean(&self) -> Vec<Check> {
         let inner = self.inner.lock().await;
-        let down: Vec<String> = inner.brokers_down.iter().map(|b| format!("broker-{b}")).collect();
+        let down: Vec<String> = inner
+            .brokers_down
+            .iter()
+            .map(|b| format!("broker-{b}"))
+            .collect();
         let slowed: Vec<String> = inner.slowed.keys().map(|b| format!("broker-{b}")).collect();
         vec![
-            Check { what: "every embedded broker is up".into(), ok: down.is_empty(), detail: down.join(", ") },
-            Check { what: "no broker is slowed down".into(), ok: slowed.is_empty(), detail: slowed.join(", ") },
+            Check {
+                what: "every embedded broker is up".into(),
+                ok: down.is_empty(),
+                detail: down.join(", "),
+            },
+            Check {
+                what: "no broker is slowed down".into(),
+                ok: slowed.is_empty(),
+                detail: slowed.join(", "),
+            },
         ]
     }
 
@@ -259,7 +319,11 @@ impl Environment for RehearsalEnvironment {
                         id,
                         host,
                         port,
-                        state: if inner.brokers_down.contains(&id) { BrokerState::Down } else { BrokerState::Up },
+                        state: if inner.brokers_down.contains(&id) {
+                            BrokerState::Down
+                        } else {
+                            BrokerState::Up
+                        },
                         pid: None,
                     })
                     .collect()
@@ -268,7 +332,11 @@ impl Environment for RehearsalEnvironment {
         EnvironmentStatus {
             kind: self.kind().to_owned(),
             state: inner.lifecycle.unwrap_or(Lifecycle::Stopped),
-            bootstrap_servers: inner.cluster.as_ref().map(|c| c.bootstrap().to_owned()).unwrap_or_default(),
+            bootstrap_servers: inner
+                .cluster
+                .as_ref()
+                .map(|c| c.bootstrap().to_owned())
+                .unwrap_or_default(),
             brokers,
             error: inner.error.clone(),
         }

@@ -6,7 +6,6 @@ use faultline_sidecar::probes::LibrdkafkaProbe;
 use faultline_sidecar::workload::{DemoProducer, DemoProducerConfig};
 use faultline_sidecar::{SidecarConfig, SidecarHandle};
 
-
 /// A demo producer and the sidecar watching it, both running as tasks in this process.
 pub struct DemoWorkload {
     pub producer: DemoProducer,
@@ -23,7 +22,12 @@ pub struct DemoWorkloadConfig {
 
 impl DemoWorkloadConfig {
     pub fn new(id: SidecarId) -> Self {
-        Self { id, rate: 10, heartbeat_interval: Duration::from_secs(2), signal_interval: Duration::from_secs(1) }
+        Self {
+            id,
+            rate: 10,
+            heartbeat_interval: Duration::from_secs(2),
+            signal_interval: Duration::from_secs(1),
+        }
     }
 }
 

@@ -33,62 +33,124 @@ pub struct TimedStep {
 impl Scenario {
     /// Parses and checks one file. Every problem names the file and, where it can, the line.
     pub fn parse(file: &str, text: &str) -> Result<Self, FileError> {
-        let error = |line: Option<usize>, message: String| FileError { file: file.to_owned(), line, message };
+        let error = |line: Option<usize>, message: String| FileError {
+            file: file.to_owned(),
+            line,
+            message,
+        };
         let parsed: ScenarioFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|span| line_of(text, span.start));
             error(line, e.message().to_owned())
         })?;
         let valid_id = !parsed.id.is_empty()
             && parsed.id.len() <= 64
-            && parsed.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && parsed
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !valid_id {
-            return Err(error(Some(1), format!("id {:?} must be 1–64 lowercase letters, digits and dashes", parsed.id)));
+            return Err(error(
+                Some(1),
+                format!(
+                    "id {:?} must be 1–64 lowercase letters, digits and dashes",
+                    parsed.id
+                ),
+            ));
         }
         let mut steps = Vec::new();
         for spanned in &parsed.step {
             let line = Some(line_of(text, spanned.span().start));
             let step = spanned.get_ref();
             if !(0.0..=3600.0).contains(&step.at) {
-                return Err(error(line, format!("step at {} s is not between 0 and 3600", step.at)));
+                return Err(error(
+                    line,
+                    format!("step at {} s is not between 0 and 3600", step.at),
+                ));
             }
             match step.action {
                 Action::Inject => {
-                    let fault = step.fault.clone().ok_or_else(|| error(line, "an inject step needs a `fault`".into()))?;
+                    let fault = step
+                        .fault
+                        .clone()
+                        .ok_or_else(|| error(line, "an inject step needs a `fault`".into()))?;
                     fault.validate().map_err(|m| error(line, m))?;
-                    steps.push(TimedStep { at: step.at, action: Action::Inject, fault: Some(fault), talk: step.talk.clone() });
+                    steps.push(TimedStep {
+                        at: step.at,
+                        action: Action::Inject,
+                        fault: Some(fault),
+                        talk: step.talk.clone(),
+                    });
                 }
                 Action::Ramp => {
                     let Some(Fault::Latency { broker, ms, jitter }) = step.fault.clone() else {
-                        return Err(error(line, "a ramp step needs a `latency` fault to ramp".into()));
+                        return Err(error(
+                            line,
+                            "a ramp step needs a `latency` fault to ramp".into(),
+                        ));
                     };
                     let (to, every, count) = match (step.to, step.every, step.steps) {
-                        (Some(to), Some(every), Some(count)) if count >= 2 && every > 0.0 => (to, every, count),
-                        _ => return Err(error(line, "a ramp needs `to`, `every` > 0 and `steps` ≥ 2".into())),
+                        (Some(to), Some(every), Some(count)) if count >= 2 && every > 0.0 => {
+                            (to, every, count)
+                        }
+                        _ => {
+                            return Err(error(
+                                line,
+                                "a ramp needs `to`, `every` > 0 and `steps` ≥ 2".into(),
+                            ))
+                        }
                     };
                     for i in 0..count {
-                        let value = f64::from(ms) + (f64::from(to) - f64::from(ms)) * f64::from(i) / f64::from(count - 1);
-                        let fault = Fault::Latency { broker, ms: value.round() as u32, jitter };
+                        let value = f64::from(ms)
+                            + (f64::from(to) - f64::from(ms)) * f64::from(i) / f64::from(count - 1);
+                        let fault = Fault::Latency {
+                            broker,
+                            ms: value.round() as u32,
+                            jitter,
+                        };
                         fault.validate().map_err(|m| error(line, m))?;
-                        let talk = if i == 0 { step.talk.clone() } else { String::new() };
-                        steps.push(TimedStep { at: step.at + every * f64::from(i), action: Action::Inject, fault: Some(fault), talk });
+                        let talk = if i == 0 {
+                            step.talk.clone()
+                        } else {
+                            String::new()
+                        };
+                        steps.push(TimedStep {
+                            at: step.at + every * f64::from(i),
+                            action: Action::Inject,
+                            fault: Some(fault),
+                            talk,
+                        });
                     }
                 }
-                Action::Heal | Action::Note => {
-                    steps.push(TimedStep { at: step.at, action: step.action, fault: step.fault.clone(), talk: step.talk.clone() })
-                }
+                Action::Heal | Action::Note => steps.push(TimedStep {
+                    at: step.at,
+                    action: step.action,
+                    fault: step.fault.clone(),
+                    talk: step.talk.clone(),
+                }),
             }
         }
         steps.sort_by(|a, b| a.at.total_cmp(&b.at));
         if !steps.iter().any(|s| s.action == Action::Inject) {
-            return Err(error(None, "a scenario needs at least one inject or ramp step".into()));
+            return Err(error(
+                None,
+                "a scenario needs at least one inject or ramp step".into(),
+            ));
         }
         for spanned in &parsed.expect {
             let line = Some(line_of(text, spanned.span().start));
             check_expectation(spanned.get_ref()).map_err(|m| error(line, m))?;
         }
         let has_heal = steps.iter().any(|s| s.action == Action::Heal);
-        if !has_heal && parsed.expect.iter().any(|e| e.get_ref().from == Some(Reference::Heal) || e.get_ref().kind == ExpectKind::AllStable) {
-            return Err(error(None, "expectations counted from the heal need a heal step".into()));
+        if !has_heal
+            && parsed.expect.iter().any(|e| {
+                e.get_ref().from == Some(Reference::Heal)
+                    || e.get_ref().kind == ExpectKind::AllStable
+            })
+        {
+            return Err(error(
+                None,
+                "expectations counted from the heal need a heal step".into(),
+            ));
         }
         Ok(Self {
             id: parsed.id,
@@ -111,7 +173,13 @@ fn check_expectation(e: &Expectation) -> Result<(), String> {
     if !(0.0..=3600.0).contains(&e.within) {
         return Err(format!("`within` {} s is not between 0 and 3600", e.within));
     }
-    let needs = |field: &str, present: bool| if present { Ok(()) } else { Err(format!("a {:?} expectation needs `{field}`", e.kind)) };
+    let needs = |field: &str, present: bool| {
+        if present {
+            Ok(())
+        } else {
+            Err(format!("a {:?} expectation needs `{field}`", e.kind))
+        }
+    };
     match e.kind {
         ExpectKind::Condition => {
             needs("subject", e.subject.is_some())?;

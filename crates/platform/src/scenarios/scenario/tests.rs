@@ -36,15 +36,47 @@ within = 30
 #[test]
 fn a_ramp_expands_into_timed_injections() {
     let scenario = Scenario::parse("demo.toml", GOOD).unwrap();
-    let injected: Vec<(f64, Option<Fault>)> =
-        scenario.steps.iter().filter(|s| s.action == Action::Inject).map(|s| (s.at, s.fault.clone())).collect();
+    let injected: Vec<(f64, Option<Fault>)> = scenario
+        .steps
+        .iter()
+        .filter(|s| s.action == Action::Inject)
+        .map(|s| (s.at, s.fault.clone()))
+        .collect();
     assert_eq!(
         injected,
         vec![
-            (0.0, Some(Fault::Latency { broker: 1, ms: 100, jitter: 0 })),
-            (2.0, Some(Fault::Latency { broker: 1, ms: 733, jitter: 0 })),
-            (4.0, Some(Fault::Latency { broker: 1, ms: 1367, jitter: 0 })),
-            (6.0, Some(Fault::Latency { broker: 1, ms: 2000, jitter: 0 })),
+            (
+                0.0,
+                Some(Fault::Latency {
+                    broker: 1,
+                    ms: 100,
+                    jitter: 0
+                })
+            ),
+            (
+                2.0,
+                Some(Fault::Latency {
+                    broker: 1,
+                    ms: 733,
+                    jitter: 0
+                })
+            ),
+            (
+                4.0,
+                Some(Fault::Latency {
+                    broker: 1,
+                    ms: 1367,
+                    jitter: 0
+                })
+            ),
+            (
+                6.0,
+                Some(Fault::Latency {
+                    broker: 1,
+                    ms: 2000,
+                    jitter: 0
+                })
+            ),
         ]
     );
     assert_eq!(scenario.steps.last().unwrap().action, Action::Heal);

@@ -48,7 +48,12 @@ pub fn inactive_after_ms(heartbeat_interval_ms: u64) -> i64 {
 
 impl Registry {
     /// A registration/heartbeat written at `record_ts` (the sender's clock).
-    pub fn apply_registration(&mut self, registration: Registration, record_ts: i64, now: i64) -> Option<Transition> {
+    pub fn apply_registration(
+        &mut self,
+        registration: Registration,
+        record_ts: i64,
+        now: i64,
+    ) -> Option<Transition> {
         // A clock ahead of ours must not keep a sidecar alive forever.
         let seen = record_ts.min(now);
         let id = registration.source.clone();
@@ -59,13 +64,30 @@ impl Registry {
                 return None;
             }
         }
-        self.entries.insert(id.clone(), Entry { registration: Some(registration), last_seen_ms: seen, status });
+        self.entries.insert(
+            id.clone(),
+            Entry {
+                registration: Some(registration),
+                last_seen_ms: seen,
+                status,
+            },
+        );
         let previous = previous.map(|(status, _)| status);
-        (previous != Some(status)).then_some(Transition { id, previous, status, last_seen_ms: seen })
+        (previous != Some(status)).then_some(Transition {
+            id,
+            previous,
+            status,
+            last_seen_ms: seen,
+        })
     }
 
     /// A tombstone written at `record_ts`: the sidecar left cleanly.
-    pub fn apply_tombstone(&mut self, id: SidecarId, record_ts: i64, now: i64) -> Option<Transition> {
+    pub fn apply_tombstone(
+        &mut self,
+        id: SidecarId,
+        record_ts: i64,
+        now: i64,
+    ) -> Option<Transition> {
         let seen = record_ts.min(now);
         let entry = self.entries.entry(id.clone()).or_insert(Entry {
             registration: None,
@@ -75,7 +97,8 @@ impl Registry {
         if entry.last_seen_ms > seen {
             return None;
         }
-        let previous = (entry.registration.is_some() || entry.status != SidecarStatus::Departed).then_some(entry.status);
+        let previous = (entry.registration.is_some() || entry.status != SidecarStatus::Departed)
+            .then_some(entry.status);
         entry.status = SidecarStatus::Departed;
         entry.last_seen_ms = seen;
         (previous != Some(SidecarStatus::Departed)).then_some(Transition {
@@ -90,9 +113,12 @@ impl Registry {
     pub fn sweep(&mut self, now: i64) -> Vec<Transition> {
         let mut transitions = Vec::new();
         for (id, entry) in &mut self.entries {
-            let Some(registration) = &entry.registration else { continue };
+            let Some(registration) = &entry.registration else {
+                continue;
+            };
             if entry.status == SidecarStatus::Active
-                && liveness(registration.heartbeat_interval_ms, entry.last_seen_ms, now) == SidecarStatus::Inactive
+                && liveness(registration.heartbeat_interval_ms, entry.last_seen_ms, now)
+                    == SidecarStatus::Inactive
             {
                 entry.status = SidecarStatus::Inactive;
                 transitions.push(Transition {

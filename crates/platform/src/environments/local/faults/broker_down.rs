@@ -6,7 +6,11 @@ use crate::chaos::{DownMode, Receipt};
 use crate::environments::local::LocalEnvironment;
 use crate::environments::Environment;
 
-pub async fn inject(env: &LocalEnvironment, broker: i32, mode: DownMode) -> Result<Receipt, String> {
+pub async fn inject(
+    env: &LocalEnvironment,
+    broker: i32,
+    mode: DownMode,
+) -> Result<Receipt, String> {
     let record = env.broker_record(broker).await?;
     match mode {
         DownMode::Kill => record.signal(Signal::SIGKILL)?,

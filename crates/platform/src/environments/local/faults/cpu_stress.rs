@@ -20,26 +20,54 @@ pub async fn inject(env: &LocalEnvironment, broker: i32, workers: u32) -> Result
     if !record.is_alive() {
         return Err(format!("broker-{broker} is not running"));
     }
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let cpu = (cpus - 1).to_string();
     let previous = affinity(record.pid)?;
     set_affinity(record.pid, &cpu)?;
     let mut command = Command::new("stress-ng");
-    command.args(["--cpu", &workers.to_string(), "--cpu-load", "100", "--taskset", &cpu])
-        .args(["--sched", "fifo", "--sched-prio", "10", "--timeout", SAFETY_TIMEOUT, "--quiet"]);
-    let log = env.config().run_dir.join("logs").join(format!("stress-ng-broker-{broker}.log"));
+    command
+        .args([
+            "--cpu",
+            &workers.to_string(),
+            "--cpu-load",
+            "100",
+            "--taskset",
+            &cpu,
+        ])
+        .args([
+            "--sched",
+            "fifo",
+            "--sched-prio",
+            "10",
+            "--timeout",
+            SAFETY_TIMEOUT,
+            "--quiet",
+        ]);
+    let log = env
+        .config()
+        .run_dir
+        .join("logs")
+        .join(format!("stress-ng-broker-{broker}.log"));
     let stress = match process::spawn(&format!("stress-ng-broker-{broker}"), command, &log) {
         Ok(stress) => stress,
         Err(error) => {
             let _ = set_affinity(record.pid, &previous);
-            return Err(format!("{error} (install it with `apt-get install stress-ng`)"));
+            return Err(format!(
+                "{error} (install it with `apt-get install stress-ng`)"
+            ));
         }
     };
     if let Err(error) = stress.check_started(Duration::from_millis(300)).await {
         let _ = set_affinity(record.pid, &previous);
         return Err(error.to_string());
     }
-    Ok(Receipt { process: Some(stress), affinity: Some(previous), ..Receipt::default() })
+    Ok(Receipt {
+        process: Some(stress),
+        affinity: Some(previous),
+        ..Receipt::default()
+    })
 }
 
 /// Stops stress-ng and its workers (its whole process group) and un-pins the broker.
@@ -67,9 +95,16 @@ fn affinity(pid: u32) -> Result<String, String> {
         .output()
         .map_err(|e| format!("cannot run taskset: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout);
-    text.rsplit(": ").next().map(|list| list.trim().to_owned()).filter(|l| !l.is_empty()).ok_or_else(|| {
-        format!("cannot read the CPU affinity of pid {pid}: {}", String::from_utf8_lossy(&output.stderr).trim())
-    })
+    text.rsplit(": ")
+        .next()
+        .map(|list| list.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| {
+            format!(
+                "cannot read the CPU affinity of pid {pid}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )
+        })
 }
 
 /// Pins every thread of a process (`taskset -a -p -c`).
@@ -79,5 +114,8 @@ fn set_affinity(pid: u32, cpus: &str) -> Result<(), String> {
         .stdout(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("cannot run taskset: {e}"))?;
-    status.success().then_some(()).ok_or_else(|| format!("taskset could not pin pid {pid} to CPUs {cpus}"))
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("taskset could not pin pid {pid} to CPUs {cpus}"))
 }

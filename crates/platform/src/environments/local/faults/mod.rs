@@ -25,19 +25,31 @@ pub fn supports(kind: FaultKind) -> bool {
 pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, String> {
     match fault {
         Fault::BrokerDown { broker, mode } => broker_down::inject(env, *broker, *mode).await,
-        Fault::Latency { .. } | Fault::Partition { .. } | Fault::Bandwidth { .. } => network::inject(env, fault).await,
+        Fault::Latency { .. } | Fault::Partition { .. } | Fault::Bandwidth { .. } => {
+            network::inject(env, fault).await
+        }
         Fault::CpuStress { broker, workers } => cpu_stress::inject(env, *broker, *workers).await,
         Fault::ProducerRate { producer, rate } => workload::set_rate(env, producer, *rate).await,
         Fault::ConsumerDelay { consumer, ms } => workload::set_delay(env, consumer, *ms).await,
     }
 }
 
-pub async fn revert(env: &LocalEnvironment, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
+pub async fn revert(
+    env: &LocalEnvironment,
+    fault: &Fault,
+    receipt: &Receipt,
+) -> Result<(), String> {
     match fault {
         Fault::BrokerDown { broker, .. } => broker_down::revert(env, *broker).await,
-        Fault::Latency { .. } | Fault::Partition { .. } | Fault::Bandwidth { .. } => network::revert(env, receipt).await,
+        Fault::Latency { .. } | Fault::Partition { .. } | Fault::Bandwidth { .. } => {
+            network::revert(env, receipt).await
+        }
         Fault::CpuStress { broker, .. } => cpu_stress::revert(env, *broker, receipt).await,
-        Fault::ProducerRate { producer, .. } => workload::restore_rate(env, producer, receipt).await,
-        Fault::ConsumerDelay { consumer, .. } => workload::restore_delay(env, consumer, receipt).await,
+        Fault::ProducerRate { producer, .. } => {
+            workload::restore_rate(env, producer, receipt).await
+        }
+        Fault::ConsumerDelay { consumer, .. } => {
+            workload::restore_delay(env, consumer, receipt).await
+        }
     }
 }

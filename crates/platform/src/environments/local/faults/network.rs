@@ -6,22 +6,48 @@ use crate::environments::local::{LocalEnvironment, Toxic};
 /// Toxics on the broker's proxy. Their names mark them as Faultline's.
 pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, String> {
     let (broker, toxics) = match fault {
-        Fault::Latency { broker, ms, jitter } => {
-            (*broker, vec![toxic("faultline-latency", "latency", "downstream", json!({"latency": ms, "jitter": jitter}))])
-        }
+        Fault::Latency { broker, ms, jitter } => (
+            *broker,
+            vec![toxic(
+                "faultline-latency",
+                "latency",
+                "downstream",
+                json!({"latency": ms, "jitter": jitter}),
+            )],
+        ),
         // Data stops both ways and connections hang, as when a network path is cut.
         Fault::Partition { broker } => (
             *broker,
             vec![
-                toxic("faultline-partition-up", "timeout", "upstream", json!({"timeout": 0})),
-                toxic("faultline-partition-down", "timeout", "downstream", json!({"timeout": 0})),
+                toxic(
+                    "faultline-partition-up",
+                    "timeout",
+                    "upstream",
+                    json!({"timeout": 0}),
+                ),
+                toxic(
+                    "faultline-partition-down",
+                    "timeout",
+                    "downstream",
+                    json!({"timeout": 0}),
+                ),
             ],
         ),
         Fault::Bandwidth { broker, kbps } => (
             *broker,
             vec![
-                toxic("faultline-bandwidth-up", "bandwidth", "upstream", json!({"rate": kbps})),
-                toxic("faultline-bandwidth-down", "bandwidth", "downstream", json!({"rate": kbps})),
+                toxic(
+                    "faultline-bandwidth-up",
+                    "bandwidth",
+                    "upstream",
+                    json!({"rate": kbps}),
+                ),
+                toxic(
+                    "faultline-bandwidth-down",
+                    "bandwidth",
+                    "downstream",
+                    json!({"rate": kbps}),
+                ),
             ],
         ),
         other => return Err(format!("{} is not a network fault", other.describe())),
@@ -31,8 +57,14 @@ pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, St
     let mut receipt = Receipt::default();
     for toxic in toxics {
         // A toxic of that name left from an earlier run would make the add fail.
-        toxiproxy.remove_toxic(&proxy, &toxic.name).await.map_err(|e| e.to_string())?;
-        toxiproxy.add_toxic(&proxy, &toxic).await.map_err(|e| e.to_string())?;
+        toxiproxy
+            .remove_toxic(&proxy, &toxic.name)
+            .await
+            .map_err(|e| e.to_string())?;
+        toxiproxy
+            .add_toxic(&proxy, &toxic)
+            .await
+            .map_err(|e| e.to_string())?;
         receipt.toxics.push((proxy.clone(), toxic.name.clone()));
     }
     Ok(receipt)
@@ -41,11 +73,20 @@ pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, St
 pub async fn revert(env: &LocalEnvironment, receipt: &Receipt) -> Result<(), String> {
     let toxiproxy = env.toxiproxy();
     for (proxy, name) in &receipt.toxics {
-        toxiproxy.remove_toxic(proxy, name).await.map_err(|e| e.to_string())?;
+        toxiproxy
+            .remove_toxic(proxy, name)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
 fn toxic(name: &str, kind: &str, stream: &str, attributes: serde_json::Value) -> Toxic {
-    Toxic { name: name.into(), kind: kind.into(), stream: stream.into(), toxicity: 1.0, attributes }
+    Toxic {
+        name: name.into(),
+        kind: kind.into(),
+        stream: stream.into(),
+        toxicity: 1.0,
+        attributes,
+    }
 }
