@@ -2,13 +2,14 @@
  * Wires transport → model → views. Events only change the model; drawing happens at most
  * once per animation frame, so a burst of signals costs one render, not one per event.
  */
-import { connect, getJson, endpoint } from './transport.js';
+import { connect, getJson, postJson, endpoint } from './transport.js';
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
 import { createHeaderView } from './view/header.js';
 import { createCardsView } from './view/cards.js';
 import { createFeedView } from './view/feed.js';
 import { createNarrativeView } from './view/narrative.js';
 import { createFooterView } from './view/footer.js';
+import { createScenariosPanel } from './view/scenarios.js';
 
 const SNAPSHOTS = {
   sidecars: ['/api/sidecars', (model, data) => model.applySidecars(data)],
@@ -25,6 +26,7 @@ const cards = createCardsView(document);
 const feed = createFeedView(document, FEED_LIMIT);
 const narrative = createNarrativeView(document, NARRATIVE_LIMIT);
 const footer = createFooterView(document, endpoint);
+const scenarios = createScenariosPanel(document, { getJson, postJson });
 
 // ---- rendering -----------------------------------------------------------------------
 
@@ -97,6 +99,7 @@ let generation = 0;
 function apply(event) {
   try {
     model.applyEvent(event);
+    scenarios.onEvent(event);
   } catch (error) {
     console.warn('faultline: could not apply event', event?.type, error);
   }
@@ -107,7 +110,7 @@ async function resync() {
   syncing = true;
   held = [];
   pending.clear();
-  await Promise.all(Object.keys(SNAPSHOTS).map(fetchSnapshot));
+  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh()]);
   if (mine !== generation) return;
   syncing = false;
   const replay = held;

@@ -175,6 +175,13 @@ export class Model {
       case 'rejected': return this.onRejected(event, atMs);
       case 'environment': return this.onEnvironment(event, atMs);
       case 'lagged': return this.onLagged(event, atMs);
+      case 'fault': return this.onFault(event, atMs);
+      case 'restore': return this.onRestore(event, atMs);
+      case 'scenario': return this.onScenario(event, atMs);
+      // Once a second per broker and every two seconds per group: numbers for charts and
+      // tiles, never feed lines.
+      case 'broker': return undefined;
+      case 'consumer-lag': return undefined;
       default: return this.onUnknown(event, atMs);
     }
   }
@@ -245,12 +252,15 @@ export class Model {
     const tone = known(situation, SITUATIONS) ? situationTone(situation) : conditionTone(condition);
     const previous = text(e.previous, 40);
     const detector = text(e.detector, 80);
+    // Brokers and consumer groups have no card; their name stands where a sidecar's would.
+    const subject = sidecar?.id ?? text(e.subject, 160);
+    if (e.subjectKind === 'broker') this.needs.add('environment');
     this.pushFeed({
-      atMs, type: 'condition', sidecarId: sidecar?.id ?? null, tone, label: 'condition',
+      atMs, type: 'condition', sidecarId: subject, tone, label: 'condition',
       text: `${previous && previous !== condition ? `${previous} → ` : ''}${condition ?? '?'} (${confidence ?? '?'})${detector ? ` by ${detector}` : ''}`,
     });
     this.pushNarrative({
-      atMs, kind: 'condition', sidecarId: sidecar?.id ?? null, tone,
+      atMs, kind: 'condition', sidecarId: subject, tone,
       badge: condition ?? '?', detail: confidence, sentence: sentence ?? '',
     });
   }
@@ -333,6 +343,31 @@ export class Model {
   onLagged(e, atMs) {
     this.pushFeed({ atMs, type: 'lagged', tone: 'warn', label: 'lagged', text: `Missed ${number(e.missed) ?? 'some'} event(s); resynchronising` });
     this.needs.add('sidecars').add('environment').add('health');
+  }
+
+  onFault(e, atMs) {
+    const action = text(e.action, 40) ?? '?';
+    const tone = action === 'failed' ? 'bad' : action === 'injected' ? 'warn' : 'ok';
+    this.pushFeed({ atMs, type: 'fault', tone, label: `fault ${action}`, text: text(e.sentence) ?? '' });
+    this.needs.add('environment');
+  }
+
+  onRestore(e, atMs) {
+    const tone = e.green === true ? 'ok' : 'warn';
+    const sentence = text(e.sentence) ?? '';
+    this.pushFeed({ atMs, type: 'restore', tone, label: 'restore', text: sentence });
+    this.pushNarrative({ atMs, kind: 'restore', sidecarId: null, tone, badge: e.green === true ? 'GREEN' : 'NOT GREEN', detail: null, sentence });
+    this.needs.add('environment').add('sidecars');
+  }
+
+  onScenario(e, atMs) {
+    const phase = text(e.phase, 40) ?? '?';
+    const sentence = text(e.text) ?? '';
+    const tone = phase === 'finished' ? (sentence.includes(' passed') ? 'ok' : 'bad') : 'info';
+    this.pushFeed({ atMs, type: 'scenario', tone, label: `scenario ${phase}`, text: sentence });
+    if (phase === 'finished' || phase === 'recovered') {
+      this.pushNarrative({ atMs, kind: 'scenario', sidecarId: null, tone, badge: phase.toUpperCase(), detail: text(e.scenarioId, 80), sentence });
+    }
   }
 
   onUnknown(e, atMs) {

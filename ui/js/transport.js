@@ -31,6 +31,19 @@ function createWebTransport(endpoints) {
     return response.json();
   }
 
+  /** POST with an optional JSON body; a refusal's `error` sentence becomes the Error. */
+  async function postJson(path, body = null) {
+    const response = await fetch(endpoints.httpBase + path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === null ? null : JSON.stringify(body),
+      cache: 'no-store',
+    });
+    const answer = await response.json().catch(() => null);
+    if (!response.ok) throw new Error(typeof answer?.error === 'string' ? answer.error : `POST ${path}: HTTP ${response.status}`);
+    return answer;
+  }
+
   function connect(onEvent, onStatus = () => {}) {
     let socket = null;
     let timer = null;
@@ -86,7 +99,7 @@ function createWebTransport(endpoints) {
     };
   }
 
-  return { kind: 'websocket', endpoint: endpoints.label, connect, getJson };
+  return { kind: 'websocket', endpoint: endpoints.label, connect, getJson, postJson };
 }
 
 const transport = createTransport();
@@ -95,3 +108,4 @@ const transport = createTransport();
 export const endpoint = transport.endpoint;
 export const connect = transport.connect;
 export const getJson = transport.getJson;
+export const postJson = transport.postJson;

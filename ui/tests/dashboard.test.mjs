@@ -64,3 +64,27 @@ test('free text from a sidecar is rendered as text and no script runs', async ()
     await sidecar.stop();
   }
 });
+
+test('a scenario button runs buffer-overflow: DEGRADED, healed, stopwatch; restore all works', async () => {
+  const button = '.scenario-button[data-scenario-id="buffer-overflow"]';
+  await page.waitForSelector(`${button}:not([disabled])`);
+  await page.click(button);
+  await eventually(async () => (await page.getAttribute(button, 'data-state')) === 'running', { what: 'the button to show running' });
+  const card = '.sidecar-card[data-sidecar-id="producer-1"]';
+  await eventually(async () => (await page.textContent(`${card} .condition`)) === 'DEGRADED', {
+    timeoutMs: 30000, what: 'producer-1 DEGRADED on its card',
+  });
+  await eventually(async () => /^Passed: detected after/.test(await page.textContent('#scenario-result')), {
+    timeoutMs: 150000, what: 'the stopwatch result',
+  });
+  assert.equal(await page.getAttribute(button, 'data-state'), 'passed');
+  assert.equal(await page.textContent(`${card} .condition`), 'STABLE');
+  fs.mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'dashboard-scenario-passed.png') });
+
+  await page.click('#restore-all');
+  await eventually(async () => /^Restored: \d+ fault\(s\) reverted; everything is green\.$/.test(await page.textContent('#scenario-result')), {
+    timeoutMs: 60000, what: 'restore all to report green',
+  });
+  assert.deepEqual(dialogs, []);
+});
