@@ -7,13 +7,15 @@ use futures_util::StreamExt;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 /// A real consumer in a consumer group that takes `delay` per record, committing what it
 /// has processed about once a second: slowing it down builds real, measurable lag.
 pub struct DemoConsumer {
     delay_ms: Arc<AtomicU64>,
     consumed: Arc<AtomicU64>,
-    task: JoinHandle<()>,
+    stop: CancellationToken,
+    task: Option<JoinHandle<()>>,
 }
 
 impl DemoConsumer {
@@ -36,12 +38,28 @@ impl DemoConsumer {
         consumer.subscribe(&[topic])?;
         let delay_ms = Arc::new(AtomicU64::new(0));
         let consumed = Arc::new(AtomicU64::new(0));
-        let task = tokio::spawn(consume(consumer, delay_ms.clone(), consumed.clone()));
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(consume(
+            consumer,
+            delay_ms.clone(),
+            consumed.clone(),
+            stop.clone(),
+        ));
         Ok(Self {
             delay_ms,
             consumed,
-            task,
+            stop,
+            task: Some(task),
         })
+    }
+
+    /// Leaves the group cleanly. Must happen while the cluster is still up: closing a
+    /// group member waits for its coordinator, and would wait forever for a vanished one.
+    pub async fn stop(mut self) {
+        self.stop.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+        }
     }
 
     /// Sets the processing delay per record; returns the previous one.
@@ -56,13 +74,27 @@ impl DemoConsumer {
 
 impl Drop for DemoConsumer {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
 
-async fn consume(consumer: StreamConsumer, delay_ms: Arc<AtomicU64>, consumed: Arc<AtomicU64>) {
+async fn consume(
+    consumer: StreamConsumer,
+    delay_ms: Arc<AtomicU64>,
+    consumed: Arc<AtomicU64>,
+    stop: CancellationToken,
+) {
     let mut stream = consumer.stream();
-    while let Some(record) = stream.next().await {
+    loop {
+        let record = tokio::select! {
+            _ = stop.cancelled() => break,
+            record = stream.next() => match record {
+                Some(record) => record,
+                None => break,
+            },
+        };
         match record {
             Ok(record) => {
                 let delay = delay_ms.load(Ordering::Relaxed);
@@ -77,4 +109,7 @@ async fn consume(consumer: StreamConsumer, delay_ms: Arc<AtomicU64>, consumed: A
             Err(error) => tracing::warn!(%error, "demo consumer error"),
         }
     }
+    drop(stream);
+    // Closing waits for the group coordinator; do it off the async workers.
+    let _ = tokio::task::spawn_blocking(move || drop(consumer)).await;
 }

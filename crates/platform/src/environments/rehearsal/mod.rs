@@ -246,15 +246,29 @@ impl Environment for RehearsalEnvironment {
         result
     }
 
+    /// Consumers leave their group and sidecars write their tombstones while the embedded
+    /// cluster is still up; then the cluster goes.
     async fn stop(&self) {
-        let (workloads, cluster) = {
+        let (consumers, workloads, cluster) = {
             let mut inner = self.inner.lock().await;
             inner.lifecycle = Some(Lifecycle::Stopped);
             inner.brokers_down.clear();
             inner.slowed.clear();
-            inner.consumers.clear();
-            (std::mem::take(&mut inner.workloads), inner.cluster.take())
+            (
+                std::mem::take(&mut inner.consumers),
+                std::mem::take(&mut inner.workloads),
+                inner.cluster.take(),
+            )
         };
+        if let Some(cluster) = &cluster {
+            // A broker a fault left down would keep the group coordinator away.
+            for (id, _, _) in cluster.brokers() {
+                let _ = cluster.broker_up(id);
+            }
+        }
+        for (_, consumer) in consumers {
+            consumer.stop().await;
+        }
         for (_, workload) in workloads {
             workload.stop().await;
         }
