@@ -79,6 +79,48 @@ pub struct EnvironmentError {
     pub reason: String,
 }
 
+/// Where an environment is in its life, and why it failed if it did. Each environment
+/// keeps one, so start and status read the same way everywhere.
+#[derive(Debug, Clone, Default)]
+pub struct LifecycleState {
+    lifecycle: Option<Lifecycle>,
+    error: Option<String>,
+}
+
+impl LifecycleState {
+    pub fn is_running(&self) -> bool {
+        self.lifecycle == Some(Lifecycle::Running)
+    }
+
+    pub fn starting(&mut self) {
+        self.lifecycle = Some(Lifecycle::Starting);
+        self.error = None;
+    }
+
+    /// Records how a start ended.
+    pub fn started<T>(&mut self, result: &Result<T, EnvironmentError>) {
+        match result {
+            Ok(_) => self.lifecycle = Some(Lifecycle::Running),
+            Err(error) => {
+                self.lifecycle = Some(Lifecycle::Failed);
+                self.error = Some(error.to_string());
+            }
+        }
+    }
+
+    pub fn stopped(&mut self) {
+        self.lifecycle = Some(Lifecycle::Stopped);
+    }
+
+    pub fn state(&self) -> Lifecycle {
+        self.lifecycle.unwrap_or(Lifecycle::Stopped)
+    }
+
+    pub fn error(&self) -> Option<String> {
+        self.error.clone()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lifecycle {

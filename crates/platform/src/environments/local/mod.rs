@@ -30,7 +30,7 @@ use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
 use super::{
-    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle,
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, LifecycleState,
     Progress,
 };
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
@@ -49,8 +49,7 @@ pub struct LocalEnvironment {
 #[derive(Default)]
 struct Inner {
     stack: StackFile,
-    lifecycle: Option<Lifecycle>,
-    error: Option<String>,
+    life: LifecycleState,
 }
 
 fn broker_name(broker: u8) -> String {
@@ -503,21 +502,13 @@ impl Environment for LocalEnvironment {
     async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
         {
             let mut inner = self.inner.lock().await;
-            if inner.lifecycle == Some(Lifecycle::Running) {
+            if inner.life.is_running() {
                 return Ok(self.kafka_settings());
             }
-            inner.lifecycle = Some(Lifecycle::Starting);
-            inner.error = None;
+            inner.life.starting();
         }
         let result = self.start_steps(bus).await;
-        let mut inner = self.inner.lock().await;
-        match &result {
-            Ok(_) => inner.lifecycle = Some(Lifecycle::Running),
-            Err(error) => {
-                inner.lifecycle = Some(Lifecycle::Failed);
-                inner.error = Some(error.to_string());
-            }
-        }
+        self.inner.lock().await.life.started(&result);
         result
     }
 
@@ -526,7 +517,7 @@ impl Environment for LocalEnvironment {
     async fn stop(&self) {
         let stack = {
             let mut inner = self.inner.lock().await;
-            inner.lifecycle = Some(Lifecycle::Stopped);
+            inner.life.stopped();
             std::mem::take(&mut inner.stack)
         };
         for record in stack.processes.iter().rev() {
@@ -556,10 +547,10 @@ impl Environment for LocalEnvironment {
             .collect();
         EnvironmentStatus {
             kind: self.kind().to_owned(),
-            state: inner.lifecycle.unwrap_or(Lifecycle::Stopped),
+            state: inner.life.state(),
             bootstrap_servers: kafka::bootstrap(&self.config.ports, self.config.brokers),
             brokers,
-            error: inner.error.clone(),
+            error: inner.life.error(),
         }
     }
 

@@ -20,7 +20,7 @@ use faultline_sidecar::workload::DemoConsumer;
 use tokio::sync::Mutex;
 
 use super::{
-    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Lifecycle,
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, LifecycleState,
     Progress,
 };
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
@@ -68,8 +68,7 @@ struct Inner {
     brokers_down: BTreeSet<i32>,
     /// Brokers whose round trip a fault has raised, and by how much.
     slowed: BTreeMap<i32, Duration>,
-    lifecycle: Option<Lifecycle>,
-    error: Option<String>,
+    life: LifecycleState,
 }
 
 pub struct RehearsalEnvironment {
@@ -228,21 +227,13 @@ impl Environment for RehearsalEnvironment {
     async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
         {
             let mut inner = self.inner.lock().await;
-            if let (Some(cluster), Some(Lifecycle::Running)) = (&inner.cluster, inner.lifecycle) {
+            if let (Some(cluster), true) = (&inner.cluster, inner.life.is_running()) {
                 return Ok(ClientSettings::new(cluster.bootstrap()));
             }
-            inner.lifecycle = Some(Lifecycle::Starting);
-            inner.error = None;
+            inner.life.starting();
         }
         let result = self.start_steps(bus).await;
-        let mut inner = self.inner.lock().await;
-        match &result {
-            Ok(_) => inner.lifecycle = Some(Lifecycle::Running),
-            Err(error) => {
-                inner.lifecycle = Some(Lifecycle::Failed);
-                inner.error = Some(error.to_string());
-            }
-        }
+        self.inner.lock().await.life.started(&result);
         result
     }
 
@@ -251,7 +242,7 @@ impl Environment for RehearsalEnvironment {
     async fn stop(&self) {
         let (consumers, workloads, cluster) = {
             let mut inner = self.inner.lock().await;
-            inner.lifecycle = Some(Lifecycle::Stopped);
+            inner.life.stopped();
             inner.brokers_down.clear();
             inner.slowed.clear();
             (
@@ -345,14 +336,14 @@ impl Environment for RehearsalEnvironment {
             .unwrap_or_default();
         EnvironmentStatus {
             kind: self.kind().to_owned(),
-            state: inner.lifecycle.unwrap_or(Lifecycle::Stopped),
+            state: inner.life.state(),
             bootstrap_servers: inner
                 .cluster
                 .as_ref()
                 .map(|c| c.bootstrap().to_owned())
                 .unwrap_or_default(),
             brokers,
-            error: inner.error.clone(),
+            error: inner.life.error(),
         }
     }
 }
