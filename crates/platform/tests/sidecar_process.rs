@@ -3,31 +3,18 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::processes::binary;
 use common::*;
-
-/// The sidecar binary sits next to this package's binaries (`cargo test --workspace`
-/// builds it).
-fn sidecar_binary() -> PathBuf {
-    let path =
-        PathBuf::from(env!("CARGO_BIN_EXE_faultline-server")).with_file_name("faultline-sidecar");
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo build -p faultline-sidecar` first",
-        path.display()
-    );
-    path
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sidecar_binary_registers_and_departs_on_sigterm() {
     init_logging();
     let (environment, kafka) = rehearsal(&[], Duration::from_secs(1)).await;
     let platform = start_platform(environment.clone()).await;
-    let mut child = Command::new(sidecar_binary())
+    let mut child = Command::new(binary("faultline-sidecar"))
         .args([
             "--bootstrap",
             &kafka.bootstrap,

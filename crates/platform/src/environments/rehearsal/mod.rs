@@ -16,7 +16,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
 use faultline_protocol::{topics, SidecarId};
-use faultline_sidecar::workload::DemoConsumer;
+use faultline_sidecar::workload::{DemoConsumer, WorkloadState};
 use tokio::sync::Mutex;
 
 use super::{
@@ -108,27 +108,22 @@ impl RehearsalEnvironment {
 
     /// Sets a producer's rate; returns the previous one.
     pub async fn swap_rate(&self, producer: &str, rate: u32) -> Result<u32, String> {
-        let id = SidecarId::parse(producer).map_err(|e| format!("producer {producer:?}: {e}"))?;
-        let inner = self.inner.lock().await;
-        let workload = inner
-            .workloads
-            .get(&id)
-            .ok_or_else(|| format!("no demo producer {producer}"))?;
-        Ok(workload
-            .producer
-            .state()
-            .rate
-            .swap(rate, std::sync::atomic::Ordering::Relaxed))
+        let state = self.producer_state(producer).await?;
+        Ok(state.rate.swap(rate, std::sync::atomic::Ordering::Relaxed))
     }
 
     pub async fn nominal_rate(&self, producer: &str) -> Result<u32, String> {
+        Ok(self.producer_state(producer).await?.nominal_rate)
+    }
+
+    async fn producer_state(&self, producer: &str) -> Result<Arc<WorkloadState>, String> {
         let id = SidecarId::parse(producer).map_err(|e| format!("producer {producer:?}: {e}"))?;
         let inner = self.inner.lock().await;
         let workload = inner
             .workloads
             .get(&id)
             .ok_or_else(|| format!("no demo producer {producer}"))?;
-        Ok(workload.producer.state().nominal_rate)
+        Ok(workload.producer.state())
     }
 
     /// Sets a consumer's processing delay per record; returns the previous one.
