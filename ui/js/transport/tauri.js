@@ -1,0 +1,53 @@
+/**
+ * The desktop transport: inside the Faultline app the page talks to the platform in-process.
+ * One command, `api`, runs the same HTTP router as the server and answers {status, body};
+ * bus events arrive as `faultline://event` Tauri events carrying the same JSON as /ws.
+ */
+import { answerOrThrow } from './answer.js';
+
+export const EVENT_NAME = 'faultline://event';
+
+/** @param {{core: {invoke: Function}, event: {listen: Function}}} tauri  window.__TAURI__ */
+export function createTauriTransport(tauri) {
+  async function request(method, path, body = null) {
+    const answer = await tauri.core.invoke('api', { method, path, body });
+    const status = typeof answer?.status === 'number' ? answer.status : 500;
+    return answerOrThrow(method, path, status, answer?.body ?? null);
+  }
+
+  function connect(onEvent, onStatus = () => {}) {
+    let stopped = false;
+    let unlisten = null;
+    tauri.event
+      .listen(EVENT_NAME, (message) => {
+        const event = message?.payload;
+        if (event !== null && typeof event === 'object' && !Array.isArray(event)) onEvent(event);
+      })
+      .then((stop) => {
+        if (stopped) {
+          stop();
+          return;
+        }
+        unlisten = stop;
+        onStatus('connected');
+      })
+      .catch((error) => {
+        console.warn('faultline: cannot listen for platform events', error);
+        onStatus('disconnected');
+      });
+    return function stop() {
+      stopped = true;
+      unlisten?.();
+      unlisten = null;
+    };
+  }
+
+  return {
+    kind: 'tauri',
+    endpoint: 'in-app',
+    connect,
+    getJson: (path) => request('GET', path),
+    postJson: (path, body = null) => request('POST', path, body),
+    deleteJson: (path) => request('DELETE', path),
+  };
+}

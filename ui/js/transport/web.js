@@ -1,0 +1,89 @@
+/**
+ * The browser transport: WebSocket for the event stream (reconnecting with backoff 1 s → 5 s),
+ * fetch for the HTTP API.
+ */
+import { answerOrThrow } from './answer.js';
+
+const BACKOFF_MIN_MS = 1000;
+const BACKOFF_MAX_MS = 5000;
+const FETCH_TIMEOUT_MS = 5000;
+
+/** @param {{httpBase: string, wsUrl: string, label: string}} endpoints */
+export function createWebTransport(endpoints) {
+  async function request(method, path, body = null) {
+    const response = await fetch(endpoints.httpBase + path, {
+      method,
+      headers: body === null ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === null ? null : JSON.stringify(body),
+      cache: 'no-store',
+      // Only reads time out: a POST such as "restore all" may take its 45 s on purpose.
+      signal: method === 'GET' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_TIMEOUT_MS) : undefined,
+    });
+    const answer = await response.json().catch(() => null);
+    return answerOrThrow(method, path, response.status, answer);
+  }
+
+  function connect(onEvent, onStatus = () => {}) {
+    let socket = null;
+    let timer = null;
+    let delay = BACKOFF_MIN_MS;
+    let stopped = false;
+
+    const scheduleReconnect = () => {
+      if (stopped || timer !== null) return;
+      timer = setTimeout(open, delay);
+      delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+    };
+
+    function open() {
+      timer = null;
+      try {
+        socket = new WebSocket(endpoints.wsUrl);
+      } catch (error) {
+        console.warn('faultline: cannot open WebSocket', error);
+        onStatus('disconnected');
+        scheduleReconnect();
+        return;
+      }
+      const current = socket;
+      current.addEventListener('open', () => {
+        delay = BACKOFF_MIN_MS;
+        onStatus('connected');
+      });
+      current.addEventListener('message', (message) => {
+        if (typeof message.data !== 'string') return;
+        let event;
+        try {
+          event = JSON.parse(message.data);
+        } catch {
+          console.warn('faultline: ignoring a message that is not JSON');
+          return;
+        }
+        if (event !== null && typeof event === 'object' && !Array.isArray(event)) onEvent(event);
+      });
+      // An 'error' is always followed by 'close', so reconnecting from 'close' covers both.
+      current.addEventListener('close', () => {
+        if (socket === current) socket = null;
+        onStatus('disconnected');
+        scheduleReconnect();
+      });
+    }
+
+    open();
+    return function stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = null;
+      socket?.close();
+    };
+  }
+
+  return {
+    kind: 'websocket',
+    endpoint: endpoints.label,
+    connect,
+    getJson: (path) => request('GET', path),
+    postJson: (path, body = null) => request('POST', path, body),
+    deleteJson: (path) => request('DELETE', path),
+  };
+}
