@@ -161,6 +161,8 @@ pub enum Event {
         detail: String,
         elapsed_ms: u64,
     },
+    /// The launch panel's whole status, after any change (state, a step, the choices).
+    Launch(Box<crate::launch::LaunchStatus>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,6 +14,7 @@ pub mod events;
 mod headless;
 mod ingest;
 mod judgement;
+pub mod launch;
 mod platform;
 mod responses_audit;
 pub mod scenarios;

@@ -7,14 +7,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use faultline_kafka::ClientSettings;
-use faultline_platform::environments::{
-    Environment, ExternalEnvironment, LocalConfig, LocalEnvironment, RehearsalConfig,
-    RehearsalEnvironment,
-};
-use faultline_platform::{Headless, HeadlessOptions};
+use faultline_platform::environments::{self, EnvironmentFactory, StartRequest};
+use faultline_platform::launch::{self, Detection, Launcher};
+use faultline_platform::{Bus, Headless, HeadlessOptions};
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum EnvKind {
     /// Embedded Kafka cluster and demo workloads in this process; needs nothing else.
     Rehearsal,
@@ -28,8 +25,14 @@ enum EnvKind {
 #[derive(Parser, Debug)]
 #[command(name = "faultline-server", version, about)]
 struct Args {
-    #[arg(long, value_enum, default_value = "rehearsal")]
-    env: EnvKind,
+    /// The environment to run. Without it Faultline picks one and says why (Docker not
+    /// running → rehearsal).
+    #[arg(long, value_enum)]
+    env: Option<EnvKind>,
+    /// Serve the launch panel and wait: the environment starts when the presenter (or
+    /// `POST /api/environment/start`) asks, not at once.
+    #[arg(long)]
+    no_autostart: bool,
     /// Address to serve on. Loopback by default: the API can inject faults.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -57,33 +60,58 @@ async fn main() -> anyhow::Result<()> {
     if !args.listen.ip().is_loopback() {
         tracing::warn!(listen = %args.listen, "serving beyond this machine: anyone who can reach it can inject faults");
     }
-    let environment: Arc<dyn Environment> = match args.env {
-        EnvKind::Rehearsal => Arc::new(RehearsalEnvironment::new(RehearsalConfig::default())),
-        EnvKind::Local => Arc::new(LocalEnvironment::new(LocalConfig::default())),
-        EnvKind::External => {
-            let bootstrap = args
-                .bootstrap
-                .context("--env external needs --bootstrap HOST:PORT[,HOST:PORT...]")?;
-            let mut settings = ClientSettings::new(bootstrap);
-            if let Some(path) = &args.kafka_config {
-                settings = settings.with_properties_file(path)?;
-            }
-            Arc::new(ExternalEnvironment::new(settings))
-        }
+    let kind = match args.env {
+        Some(EnvKind::Rehearsal) => "rehearsal",
+        Some(EnvKind::Local) => "local",
+        Some(EnvKind::External) => "external",
+        None => "",
     };
+    let detected = match args.env {
+        Some(_) => Detection {
+            kind: kind.to_owned(),
+            reason: format!("{kind} was chosen with --env"),
+        },
+        None => launch::detect(launch::docker_running()),
+    };
+    if args.env == Some(EnvKind::External) && args.bootstrap.is_none() {
+        anyhow::bail!("--env external needs --bootstrap HOST:PORT[,HOST:PORT...]");
+    }
+    let first = StartRequest {
+        kind: detected.kind.clone(),
+        bootstrap: args.bootstrap.clone(),
+        kafka_config: args.kafka_config.clone(),
+    };
+    let kafka_config = args.kafka_config.clone();
+    // The launch panel's starts get the command line's client settings too.
+    let factory: EnvironmentFactory = Arc::new(move |request: &StartRequest| {
+        let mut request = request.clone();
+        request.kafka_config = kafka_config.clone();
+        environments::create(&request)
+    });
+    let environment = factory(&first).map_err(anyhow::Error::msg)?;
     let mut options = HeadlessOptions::for_environment(environment.kind());
     if let Some(dir) = args.scenarios {
         options.scenarios_dir = Some(dir);
     }
-    let headless = Headless::start_with(args.listen, environment.clone(), options).await?;
-    println!(
-        "Faultline is running: open http://{}/ (Ctrl-C stops it)",
-        headless.addr
-    );
+    tracing::info!(kind = %detected.kind, reason = %detected.reason, "environment");
+    let launcher = Launcher::new(Bus::new(), environment, options, factory, detected);
+    let headless = Headless::serve(args.listen, launcher.clone()).await?;
+    if args.no_autostart {
+        println!(
+            "Faultline is waiting: open http://{}/ and start an environment (Ctrl-C stops it)",
+            headless.addr
+        );
+    } else {
+        launcher.autostart().await?;
+        println!(
+            "Faultline is running: open http://{}/ (Ctrl-C stops it)",
+            headless.addr
+        );
+    }
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
     headless.stop().await;
-    environment.stop().await;
+    launcher.stage().environment.stop().await;
     Ok(())
 }
 

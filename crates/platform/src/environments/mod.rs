@@ -3,12 +3,16 @@
 //! and reports its brokers.
 
 mod external;
+mod factory;
 pub mod local;
+mod preflight;
 mod progress;
 pub mod rehearsal;
 
 pub use external::ExternalEnvironment;
+pub use factory::{create, EnvironmentFactory, StartRequest};
 pub use local::{LocalConfig, LocalEnvironment};
+pub use preflight::PreflightCheck;
 pub use progress::Progress;
 pub use rehearsal::{RehearsalConfig, RehearsalEnvironment};
 
@@ -27,6 +31,10 @@ pub trait Environment: Send + Sync {
     async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError>;
     /// Stops exactly what `start` started.
     async fn stop(&self);
+    /// What must hold before `start` can work, passed or not; a failed check blocks it.
+    fn preflight(&self) -> Vec<PreflightCheck> {
+        Vec::new()
+    }
     async fn status(&self) -> EnvironmentStatus;
     /// `(broker id, host:port)` of each broker's JMX, where the platform can read it.
     async fn broker_jmx(&self) -> Vec<(i32, String)> {
@@ -58,6 +66,11 @@ pub trait Environment: Send + Sync {
     /// Environment-level checks that no fault is left (no toxics, no stopped broker...).
     async fn verify_clean(&self) -> Vec<Check> {
         Vec::new()
+    }
+    /// Whether starting it also starts demo workloads with sidecars (so a start waits for
+    /// the first one to register).
+    fn runs_workloads(&self) -> bool {
+        false
     }
     /// Consumer groups the environment's workloads use.
     fn consumer_groups(&self) -> Vec<String> {

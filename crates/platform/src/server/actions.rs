@@ -7,11 +7,7 @@ use axum::Json;
 use faultline_protocol::{Command, SidecarId};
 use serde_json::json;
 
-use super::AppState;
-
-fn refuse(status: StatusCode, error: String) -> Response {
-    (status, Json(json!({ "error": error }))).into_response()
-}
+use super::{refuse, AppState};
 
 /// `POST /api/sidecars/{id}/command` with a command (`{"op":"set-rate","rate":50}`).
 pub async fn command(
@@ -31,7 +27,8 @@ pub async fn command(
             r#"expected a JSON command such as {"op":"set-rate","rate":50}, {"op":"throttle","rate":1} or {"op":"resume"}"#.into(),
         );
     };
-    let known = app
+    let stage = app.stage();
+    let known = stage
         .state
         .registry
         .read()
@@ -43,7 +40,7 @@ pub async fn command(
             format!("no sidecar {target} is known"),
         );
     }
-    let platform = app.platform.lock().await;
+    let platform = stage.platform.lock().await;
     let Some(platform) = platform.as_ref() else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -60,7 +57,7 @@ pub async fn command(
 
 /// `POST /api/environment/brokers/{id}/start`: start (or resume) a broker that is down.
 pub async fn start_broker(State(app): State<AppState>, Path(id): Path<i32>) -> Response {
-    match app.environment.start_broker(id).await {
+    match app.stage().environment.start_broker(id).await {
         Ok(()) => Json(json!({ "started": id })).into_response(),
         Err(error) => refuse(StatusCode::CONFLICT, error),
     }

@@ -34,12 +34,13 @@ pub struct SidecarView {
 }
 
 pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
-    let registry = app.state.registry.read().map(|r| {
+    let stage = app.stage();
+    let registry = stage.state.registry.read().map(|r| {
         r.entries()
             .map(|(id, entry)| (id.clone(), entry.clone()))
             .collect::<Vec<_>>()
     });
-    let observations = app.state.observations.read();
+    let observations = stage.state.observations.read();
     let rows = registry
         .unwrap_or_default()
         .into_iter()
@@ -72,8 +73,9 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
 /// The environment's own status, with each broker's latest JMX reading (`metrics`) where
 /// the platform reads brokers, and the cluster's under-replicated partitions in total.
 pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value> {
-    let status: EnvironmentStatus = app.environment.status().await;
-    let observed = app
+    let stage = app.stage();
+    let status: EnvironmentStatus = stage.environment.status().await;
+    let observed = stage
         .state
         .brokers
         .read()
@@ -112,7 +114,8 @@ pub struct Health {
 }
 
 pub async fn health(State(app): State<AppState>) -> Json<Health> {
-    let discovery = app
+    let stage = app.stage();
+    let discovery = stage
         .state
         .discovery
         .read()
@@ -121,21 +124,21 @@ pub async fn health(State(app): State<AppState>) -> Json<Health> {
     Json(Health {
         status: if discovery.replayed { "ok" } else { "starting" },
         uptime_ms: app.started.elapsed().as_millis() as u64,
-        environment: app.environment.kind().to_owned(),
-        sidecars: app
+        environment: stage.environment.kind().to_owned(),
+        sidecars: stage
             .state
             .registry
             .read()
             .map(|r| r.len())
             .unwrap_or_default(),
         discovery,
-        rejected: app
+        rejected: stage
             .state
             .rejections
             .read()
             .map(|r| r.clone())
             .unwrap_or_default(),
-        scenario_errors: app
+        scenario_errors: stage
             .scenarios
             .errors()
             .iter()
@@ -148,7 +151,8 @@ pub async fn consumer_groups(
     State(app): State<AppState>,
 ) -> Json<Vec<crate::state::groups::GroupObservation>> {
     Json(
-        app.state
+        app.stage()
+            .state
             .groups
             .read()
             .map(|g| g.latest.values().cloned().collect())

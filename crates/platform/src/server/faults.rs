@@ -8,32 +8,32 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::AppState;
+use super::{refuse, AppState};
 use crate::chaos::{ActiveFault, ChaosError, Fault, RestoreReport};
 
 /// How long "restore all" waits for everything to turn green.
 const SETTLE_WITHIN: Duration = Duration::from_secs(45);
 
 pub async fn list(State(app): State<AppState>) -> Json<Vec<ActiveFault>> {
-    Json(app.chaos.active().await)
+    Json(app.stage().chaos.active().await)
 }
 
 /// `POST /api/faults` with a fault (`{"kind":"latency","broker":1,"ms":500}`).
 pub async fn inject(State(app): State<AppState>, body: Option<Json<Fault>>) -> Response {
     let Some(Json(fault)) = body else {
-        return error(
+        return refuse(
             StatusCode::BAD_REQUEST,
             r#"expected a fault such as {"kind":"latency","broker":1,"ms":500}"#.into(),
         );
     };
-    match app.chaos.inject(fault, None).await {
+    match app.stage().chaos.inject(fault, None).await {
         Ok(active) => (StatusCode::CREATED, Json(active)).into_response(),
         Err(failure) => chaos_error(failure),
     }
 }
 
 pub async fn revert(State(app): State<AppState>, Path(id): Path<String>) -> Response {
-    match app.chaos.revert(&id).await {
+    match app.stage().chaos.revert(&id).await {
         Ok(sentence) => Json(json!({ "reverted": sentence })).into_response(),
         Err(failure) => chaos_error(failure),
     }
@@ -41,11 +41,11 @@ pub async fn revert(State(app): State<AppState>, Path(id): Path<String>) -> Resp
 
 /// The panic button: reverts everything, then verifies all-green and says what it did.
 pub async fn restore(State(app): State<AppState>) -> Json<RestoreReport> {
-    Json(app.chaos.restore_all(SETTLE_WITHIN).await)
+    Json(app.stage().chaos.restore_all(SETTLE_WITHIN).await)
 }
 
 pub async fn recovery(State(app): State<AppState>) -> Json<Option<RestoreReport>> {
-    Json(app.chaos.recovery.lock().await.clone())
+    Json(app.stage().chaos.recovery.lock().await.clone())
 }
 
 fn chaos_error(failure: ChaosError) -> Response {
@@ -55,9 +55,5 @@ fn chaos_error(failure: ChaosError) -> Response {
         ChaosError::Unknown(_) => StatusCode::NOT_FOUND,
         ChaosError::Failed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    error(status, failure.to_string())
-}
-
-fn error(status: StatusCode, message: String) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
+    refuse(status, failure.to_string())
 }

@@ -4,6 +4,7 @@
 mod actions;
 mod api;
 mod faults;
+mod launch;
 mod scenarios;
 mod ui;
 mod ws;
@@ -13,27 +14,36 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::Router;
+use axum::{Json, Router};
 use tokio::net::TcpListener;
 
-use crate::chaos::Chaos;
-use crate::environments::Environment;
-use crate::scenarios::Scenarios;
-use crate::state::SharedState;
-use crate::{Bus, Platform};
+use crate::launch::{Launcher, Stage};
+use crate::Bus;
 
 /// What the handlers can see.
 #[derive(Clone)]
 pub struct AppState {
     pub bus: Bus,
-    pub state: SharedState,
-    pub environment: Arc<dyn Environment>,
-    pub chaos: Arc<Chaos>,
-    pub scenarios: Arc<Scenarios>,
-    /// Empty until the environment is up and the platform has started.
-    pub platform: Arc<tokio::sync::Mutex<Option<Platform>>>,
+    pub launcher: Arc<Launcher>,
     pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(launcher: Arc<Launcher>) -> Self {
+        Self {
+            bus: launcher.bus().clone(),
+            launcher,
+            started: Instant::now(),
+        }
+    }
+
+    /// The environment the API works on, with its chaos engine, scenarios and platform.
+    pub fn stage(&self) -> Arc<Stage> {
+        self.launcher.stage()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +74,11 @@ pub fn router(app: AppState) -> Router {
         .route("/api/environment", get(api::environment))
         .route("/api/health", get(api::health))
         .route("/api/consumer-groups", get(api::consumer_groups))
+        .route("/api/launch", get(launch::status))
+        .route("/api/launch/preflight", get(launch::preflight))
+        .route("/api/launch/settings", post(launch::settings))
+        .route("/api/environment/start", post(launch::start))
+        .route("/api/environment/stop", post(launch::stop))
         .route("/api/sidecars/{id}/command", post(actions::command))
         .route(
             "/api/environment/brokers/{id}/start",
@@ -80,6 +95,11 @@ pub fn router(app: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .fallback(ui::serve)
         .with_state(app)
+}
+
+/// A refusal: the status and one sentence saying why, as `{"error": ...}`.
+fn refuse(status: StatusCode, message: String) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
 pub async fn serve(

@@ -42,8 +42,9 @@ fn summary<'a>(scenario: &'a Scenario, environment: &str) -> ScenarioSummary<'a>
 }
 
 pub async fn list(State(app): State<AppState>) -> Response {
-    let environment = app.scenarios.environment();
-    let list: Vec<ScenarioSummary<'_>> = app
+    let stage = app.stage();
+    let environment = stage.scenarios.environment();
+    let list: Vec<ScenarioSummary<'_>> = stage
         .scenarios
         .list()
         .into_iter()
@@ -53,11 +54,11 @@ pub async fn list(State(app): State<AppState>) -> Response {
 }
 
 pub async fn errors(State(app): State<AppState>) -> Json<Vec<FileError>> {
-    Json(app.scenarios.errors().to_vec())
+    Json(app.stage().scenarios.errors().to_vec())
 }
 
 pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Response {
-    match app.scenarios.start(&id).await {
+    match app.stage().scenarios.start(&id).await {
         Ok(run_id) => (StatusCode::ACCEPTED, Json(json!({ "runId": run_id }))).into_response(),
         Err(failure) => {
             let status = match failure {
@@ -71,7 +72,7 @@ pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Respons
 }
 
 pub async fn run_status(State(app): State<AppState>, Path(id): Path<String>) -> Response {
-    match app.scenarios.run(&id).await {
+    match app.stage().scenarios.run(&id).await {
         Some(view) => Json(view).into_response(),
         None => (
             StatusCode::NOT_FOUND,

@@ -31,7 +31,7 @@ use tokio::sync::Mutex;
 
 use super::{
     BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, LifecycleState,
-    Progress,
+    PreflightCheck, Progress,
 };
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
@@ -105,14 +105,18 @@ impl LocalEnvironment {
     /// while its Toxiproxy and at least one broker still run: frozen processes are resumed
     /// and dead ones started again. Otherwise what is left of it is stopped. Returns true
     /// when adopted.
+    /// Whether a stack a previous Faultline left running is alive enough to take over.
+    fn adoptable(&self, previous: &StackFile) -> bool {
+        let alive = |name: &str| previous.get(name).is_some_and(|p| p.is_alive());
+        alive(TOXIPROXY) && (1..=self.config.brokers).any(|b| alive(&broker_name(b)))
+    }
+
     async fn adopt_or_clean(&self) -> Result<bool, String> {
         let Some(previous) = StackFile::load(&self.config.run_dir) else {
             return Ok(false);
         };
         let alive = |name: &str| previous.get(name).is_some_and(|p| p.is_alive());
-        let adoptable =
-            alive(TOXIPROXY) && (1..=self.config.brokers).any(|b| alive(&broker_name(b)));
-        if !adoptable {
+        if !self.adoptable(&previous) {
             for record in previous.processes.iter().rev().filter(|p| p.is_alive()) {
                 tracing::info!(name = %record.name, pid = record.pid, "stopping what is left of a previous stack");
                 record.stop(Duration::from_secs(10)).await;
@@ -499,6 +503,22 @@ impl Environment for LocalEnvironment {
         "local"
     }
 
+    fn preflight(&self) -> Vec<PreflightCheck> {
+        let running = self
+            .inner
+            .try_lock()
+            .is_ok_and(|inner| inner.life.is_running());
+        let adoptable = StackFile::load(&self.config.run_dir).is_some_and(|s| self.adoptable(&s));
+        if running || adoptable {
+            // Its ports are taken by its own processes, which is no blocker.
+            return vec![PreflightCheck::passed(
+                "Stack",
+                "Faultline's local stack is already running and will be used".into(),
+            )];
+        }
+        preflight::checks(&self.config, &self.ports())
+    }
+
     async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
         {
             let mut inner = self.inner.lock().await;
@@ -618,6 +638,10 @@ impl Environment for LocalEnvironment {
             });
         }
         checks
+    }
+
+    fn runs_workloads(&self) -> bool {
+        self.config.workloads
     }
 
     fn consumer_groups(&self) -> Vec<String> {

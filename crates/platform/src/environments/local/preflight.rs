@@ -4,6 +4,7 @@ use std::net::TcpListener;
 use std::path::Path;
 
 use super::config::LocalConfig;
+use crate::environments::PreflightCheck;
 
 /// Something that stops the local environment from starting.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -12,16 +13,29 @@ pub struct Blocker {
     pub fix: String,
 }
 
+/// Only the failed checks, as blockers: what `start` refuses on.
 pub fn check(config: &LocalConfig, ports: &[u16]) -> Vec<Blocker> {
-    let mut blockers = Vec::new();
+    checks(config, ports)
+        .into_iter()
+        .filter_map(|check| {
+            (!check.ok).then(|| Blocker {
+                what: check.detail,
+                fix: check.fix.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Every prerequisite, passed or not, for the launch panel's pre-flight list.
+pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
     let fetch = "run `bash tests/scripts/fetch-local-stack.sh` (or `make test`, which runs it)";
-    if !runs(&config.java, &["-version"]) {
-        blockers.push(Blocker {
-            what: format!("Java is not runnable ({})", config.java.display()),
-            fix: "install it with `apt-get install openjdk-17-jre-headless`, or set JAVA_HOME"
-                .into(),
-        });
-    }
+    let mut checks = vec![PreflightCheck::new(
+        "Java",
+        runs(&config.java, &["-version"]),
+        format!("Java runs ({})", config.java.display()),
+        format!("Java is not runnable ({})", config.java.display()),
+        "install it with `apt-get install openjdk-17-jre-headless`, or set JAVA_HOME",
+    )];
     let has_kafka = std::fs::read_dir(&config.kafka_libs)
         .map(|entries| {
             entries
@@ -29,53 +43,70 @@ pub fn check(config: &LocalConfig, ports: &[u16]) -> Vec<Blocker> {
                 .any(|e| e.file_name().to_string_lossy().starts_with("kafka_2.13-"))
         })
         .unwrap_or(false);
-    if !has_kafka {
-        blockers.push(Blocker {
-            what: format!(
-                "Apache Kafka's jars are not in {}",
-                config.kafka_libs.display()
-            ),
-            fix: fetch.into(),
-        });
-    }
-    if !is_executable(&config.toxiproxy) {
-        blockers.push(Blocker {
-            what: format!(
-                "the Toxiproxy server is not at {}",
-                config.toxiproxy.display()
-            ),
-            fix: fetch.into(),
-        });
-    }
+    checks.push(PreflightCheck::new(
+        "Kafka",
+        has_kafka,
+        format!("Apache Kafka's jars are in {}", config.kafka_libs.display()),
+        format!(
+            "Apache Kafka's jars are not in {}",
+            config.kafka_libs.display()
+        ),
+        fetch,
+    ));
+    checks.push(PreflightCheck::new(
+        "Toxiproxy",
+        is_executable(&config.toxiproxy),
+        format!("the Toxiproxy server is at {}", config.toxiproxy.display()),
+        format!(
+            "the Toxiproxy server is not at {}",
+            config.toxiproxy.display()
+        ),
+        fetch,
+    ));
     if config.workloads {
-        if !config.workloads_jar.is_file() {
-            blockers.push(Blocker {
-                what: format!(
-                    "the demo workloads jar is not at {}",
-                    config.workloads_jar.display()
-                ),
-                fix: fetch.into(),
-            });
-        }
-        if !runs(&config.sidecar, &["--version"]) {
-            blockers.push(Blocker {
-                what: format!(
-                    "the sidecar binary is not runnable ({})",
-                    config.sidecar.display()
-                ),
-                fix: "build it with `cargo build -p faultline-sidecar`".into(),
-            });
-        }
+        checks.push(PreflightCheck::new(
+            "Workloads",
+            config.workloads_jar.is_file(),
+            format!(
+                "the demo workloads jar is at {}",
+                config.workloads_jar.display()
+            ),
+            format!(
+                "the demo workloads jar is not at {}",
+                config.workloads_jar.display()
+            ),
+            fetch,
+        ));
+        checks.push(PreflightCheck::new(
+            "Sidecar",
+            runs(&config.sidecar, &["--version"]),
+            format!("the sidecar runs ({})", config.sidecar.display()),
+            format!(
+                "the sidecar binary is not runnable ({})",
+                config.sidecar.display()
+            ),
+            "build it with `cargo build -p faultline-sidecar`",
+        ));
     }
-    for port in ports {
-        if TcpListener::bind(("127.0.0.1", *port)).is_err() {
-            blockers.push(Blocker {
-                what: format!("port {port} on 127.0.0.1 is in use"),
-                fix: format!("stop what listens there (`ss -ltnp 'sport = :{port}'` shows it) or choose other ports"),
-            });
-        }
+    let taken: Vec<u16> = ports
+        .iter()
+        .copied()
+        .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_err())
+        .collect();
+    if taken.is_empty() {
+        checks.push(PreflightCheck::passed(
+            "Ports",
+            format!("all {} ports on 127.0.0.1 are free", ports.len()),
+        ));
     }
-    blockers
+    for port in taken {
+        checks.push(PreflightCheck::failed(
+            "Ports",
+            format!("port {port} on 127.0.0.1 is in use"),
+            format!("stop what listens there (`ss -ltnp 'sport = :{port}'` shows it) or choose other ports"),
+        ));
+    }
+    checks
 }
 
 fn runs(program: &Path, args: &[&str]) -> bool {

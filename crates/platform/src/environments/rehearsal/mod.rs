@@ -298,6 +298,10 @@ impl Environment for RehearsalEnvironment {
         ]
     }
 
+    fn runs_workloads(&self) -> bool {
+        !self.config.producers.is_empty()
+    }
+
     fn consumer_groups(&self) -> Vec<String> {
         if self.config.consumers.is_empty() {
             Vec::new()

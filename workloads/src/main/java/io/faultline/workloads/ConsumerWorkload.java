@@ -71,6 +71,7 @@ final class ConsumerWorkload {
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
         // records-lag-max, fetch-rate, records-consumed-rate and fetch-latency-avg are INFO metrics.
         p.put(ConsumerConfig.METRICS_RECORDING_LEVEL_CONFIG, "INFO");
+        p.put(ConsumerConfig.METRICS_SAMPLE_WINDOW_MS_CONFIG, ProducerWorkload.METRICS_WINDOW_MS);
         return p;
     }
 

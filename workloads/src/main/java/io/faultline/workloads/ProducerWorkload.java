@@ -41,6 +41,9 @@ final class ProducerWorkload {
         Arrays.fill(payload, (byte) 'x');
     }
 
+    /** One metrics sample window; the clients keep two. Shared with the consumer. */
+    static final String METRICS_WINDOW_MS = "5000";
+
     static Properties config(Args.Producer a) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.bootstrap());
@@ -54,6 +57,10 @@ final class ProducerWorkload {
         // DEBUG would only add per-partition sensors at a cost on every send. Set explicitly so a
         // changed default cannot silently remove them.
         p.put(ProducerConfig.METRICS_RECORDING_LEVEL_CONFIG, "INFO");
+        // Averages cover the last 5-10 s instead of the default 30-60 s: a broker that turned
+        // slow a few seconds ago must show in request-latency-avg while the audience watches,
+        // not be diluted by a minute of fast requests from before the fault.
+        p.put(ProducerConfig.METRICS_SAMPLE_WINDOW_MS_CONFIG, METRICS_WINDOW_MS);
         return p;
     }
 

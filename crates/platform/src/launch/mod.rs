@@ -1,0 +1,317 @@
+//! The launch panel's side of the platform: which environment (detected, with the reason),
+//! what blocks it (pre-flight), starting it step by step, stopping it. One `Launcher`
+//! owns the current stage; the HTTP API and the desktop app both drive it.
+
+mod detect;
+mod preflight;
+mod stage;
+mod status;
+
+pub use detect::{choices, detect, docker_running};
+pub use preflight::Preflight;
+pub use stage::Stage;
+pub use status::{Choice, Detection, LaunchState, LaunchStatus, StepView};
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio::sync::broadcast::error::RecvError;
+use tokio::task::JoinHandle;
+
+use crate::environments::{Environment, EnvironmentFactory, StartRequest};
+use crate::events::Event;
+use crate::{Bus, HeadlessOptions};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("The {kind} environment is already {state}; stop it first.")]
+    Busy { kind: String, state: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{}", .0.refusal())]
+    Blocked(Preflight),
+}
+
+pub struct Launcher {
+    bus: Bus,
+    factory: EnvironmentFactory,
+    initial_kind: String,
+    initial_options: HeadlessOptions,
+    stage: RwLock<Arc<Stage>>,
+    /// Whether the current stage has never been started, so a start may use it as is.
+    fresh: AtomicBool,
+    status: Mutex<LaunchStatus>,
+    bring_up: Mutex<Option<JoinHandle<()>>>,
+    /// Starts and stops one at a time.
+    transition: tokio::sync::Mutex<()>,
+    watcher: JoinHandle<()>,
+}
+
+impl Launcher {
+    /// A launcher whose first stage is `environment`, not yet started.
+    pub fn new(
+        bus: Bus,
+        environment: Arc<dyn Environment>,
+        options: HeadlessOptions,
+        factory: EnvironmentFactory,
+        detected: Detection,
+    ) -> Arc<Self> {
+        let kind = environment.kind().to_owned();
+        let stage = Arc::new(Stage::new(environment, &options, &bus));
+        let status = LaunchStatus {
+            kind: kind.clone(),
+            state: LaunchState::Stopped,
+            detected,
+            choices: Vec::new(),
+            steps: Vec::new(),
+            started_at_ms: None,
+            error: None,
+            leave_running_on_quit: false,
+        };
+        let launcher = Arc::new_cyclic(|weak: &std::sync::Weak<Launcher>| Self {
+            watcher: tokio::spawn(record_steps(bus.clone(), weak.clone())),
+            bus,
+            factory,
+            initial_kind: kind,
+            initial_options: options,
+            stage: RwLock::new(stage),
+            fresh: AtomicBool::new(true),
+            status: Mutex::new(status),
+            bring_up: Mutex::new(None),
+            transition: tokio::sync::Mutex::new(()),
+        });
+        tokio::spawn(survey_choices(Arc::downgrade(&launcher)));
+        launcher
+    }
+
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
+    /// The stage the API works on: the running environment, or the last one.
+    pub fn stage(&self) -> Arc<Stage> {
+        self.stage
+            .read()
+            .map(|stage| stage.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    pub fn status(&self) -> LaunchStatus {
+        self.with_status(|status| status.clone())
+    }
+
+    fn with_status<T>(&self, change: impl FnOnce(&mut LaunchStatus) -> T) -> T {
+        let mut status = self
+            .status
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut status)
+    }
+
+    /// Applies a change and tells everyone the new whole status.
+    fn update(&self, change: impl FnOnce(&mut LaunchStatus)) -> LaunchStatus {
+        let status = self.with_status(|status| {
+            change(status);
+            status.clone()
+        });
+        self.bus.publish(Event::Launch(Box::new(status.clone())));
+        status
+    }
+
+    pub fn set_leave_running_on_quit(&self, leave: bool) -> LaunchStatus {
+        self.update(|status| status.leave_running_on_quit = leave)
+    }
+
+    /// The pre-flight list for a kind, without starting anything.
+    pub fn preflight(&self, request: &StartRequest) -> Preflight {
+        let current = self.stage();
+        let docker = docker_running();
+        if current.environment.kind() == request.kind {
+            return preflight::run(&request.kind, Ok(current.environment.as_ref()), docker);
+        }
+        match (self.factory)(request) {
+            Ok(environment) => preflight::run(&request.kind, Ok(environment.as_ref()), docker),
+            Err(why) => preflight::run(&request.kind, Err(&why), docker),
+        }
+    }
+
+    /// Starts the environment the first stage was made with, skipping the launch
+    /// pre-flight: the command line chose it, and its own start checks what it needs.
+    pub async fn autostart(self: &Arc<Self>) -> Result<LaunchStatus, LaunchError> {
+        let request = StartRequest {
+            kind: self.initial_kind.clone(),
+            ..StartRequest::default()
+        };
+        self.begin(request, false).await
+    }
+
+    /// Starts an environment in the background after pre-flight; progress goes on the bus
+    /// as steps and `launch` events.
+    pub async fn start(
+        self: &Arc<Self>,
+        request: StartRequest,
+    ) -> Result<LaunchStatus, LaunchError> {
+        self.begin(request, true).await
+    }
+
+    async fn begin(
+        self: &Arc<Self>,
+        request: StartRequest,
+        check: bool,
+    ) -> Result<LaunchStatus, LaunchError> {
+        let _one_at_a_time = self.transition.lock().await;
+        let current = self.status();
+        if matches!(
+            current.state,
+            LaunchState::Starting | LaunchState::Running | LaunchState::Stopping
+        ) {
+            return Err(LaunchError::Busy {
+                kind: current.kind,
+                state: format!("{:?}", current.state).to_lowercase(),
+            });
+        }
+        if current.state == LaunchState::Failed {
+            // A failed start may have left part of its environment running.
+            let failed = self.stage();
+            failed.wind_down().await;
+            failed.environment.stop().await;
+        }
+        let stage = self.stage_for(&request)?;
+        if check {
+            let preflight = preflight::run(
+                &request.kind,
+                Ok(stage.environment.as_ref()),
+                docker_running(),
+            );
+            if !preflight.ok {
+                return Err(LaunchError::Blocked(preflight));
+            }
+        }
+        if let Ok(mut slot) = self.stage.write() {
+            *slot = stage.clone();
+        }
+        self.fresh.store(false, Ordering::SeqCst);
+        let status = self.update(|status| {
+            status.kind = request.kind.clone();
+            status.state = LaunchState::Starting;
+            status.steps.clear();
+            status.started_at_ms = Some(faultline_kafka::now_ms());
+            status.error = None;
+        });
+        let launcher = self.clone();
+        let task = tokio::spawn(async move {
+            let result = stage.bring_up(&launcher.bus).await;
+            launcher.update(|status| match result {
+                Ok(()) => status.state = LaunchState::Running,
+                Err(error) => {
+                    tracing::error!(%error, kind = %status.kind, "environment did not start");
+                    status.state = LaunchState::Failed;
+                    status.error = Some(error.to_string());
+                }
+            });
+        });
+        if let Ok(mut slot) = self.bring_up.lock() {
+            *slot = Some(task);
+        }
+        Ok(status)
+    }
+
+    /// The current stage when it was never started and is of the asked kind; else a new
+    /// one from the factory.
+    fn stage_for(&self, request: &StartRequest) -> Result<Arc<Stage>, LaunchError> {
+        let current = self.stage();
+        if self.fresh.load(Ordering::SeqCst) && current.environment.kind() == request.kind {
+            return Ok(current);
+        }
+        let environment = (self.factory)(request).map_err(LaunchError::Invalid)?;
+        let mut options = HeadlessOptions::for_environment(environment.kind());
+        if request.kind == self.initial_kind {
+            options.ledger = self.initial_options.ledger.clone();
+        }
+        options.scenarios_dir = self.initial_options.scenarios_dir.clone();
+        Ok(Arc::new(Stage::new(environment, &options, &self.bus)))
+    }
+
+    /// Reverts every fault, stops the platform and the environment.
+    pub async fn stop(&self) -> LaunchStatus {
+        let _one_at_a_time = self.transition.lock().await;
+        if self.status().state == LaunchState::Stopped {
+            return self.status();
+        }
+        self.update(|status| status.state = LaunchState::Stopping);
+        self.abort_bring_up();
+        let stage = self.stage();
+        stage.wind_down().await;
+        stage.environment.stop().await;
+        self.update(|status| status.state = LaunchState::Stopped)
+    }
+
+    /// For quitting: faults are always reverted and the platform stopped; the environment
+    /// is stopped too unless `keep_environment` (the presenter's choice, or a caller that
+    /// owns it).
+    pub async fn shut_down(&self, keep_environment: bool) {
+        let _one_at_a_time = self.transition.lock().await;
+        self.abort_bring_up();
+        let stage = self.stage();
+        stage.wind_down().await;
+        if !keep_environment {
+            stage.environment.stop().await;
+        }
+        self.watcher.abort();
+    }
+
+    fn abort_bring_up(&self) {
+        if let Some(task) = self.bring_up.lock().ok().and_then(|mut slot| slot.take()) {
+            task.abort();
+        }
+    }
+}
+
+/// Keeps the step list of the current start from the environment's step events.
+async fn record_steps(bus: Bus, launcher: std::sync::Weak<Launcher>) {
+    let mut events = bus.subscribe();
+    loop {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return,
+        };
+        let Event::Environment {
+            kind,
+            step,
+            status,
+            detail,
+            elapsed_ms,
+        } = &event.event
+        else {
+            continue;
+        };
+        let Some(launcher) = launcher.upgrade() else {
+            return;
+        };
+        if launcher.status().kind == *kind {
+            launcher.update(|launch| launch.record_step(step, *status, detail, *elapsed_ms));
+        }
+    }
+}
+
+/// Works out which kinds can start here, off the async threads: the local check runs Java.
+async fn survey_choices(launcher: std::sync::Weak<Launcher>) {
+    let Some(factory) = launcher.upgrade().map(|l| l.factory.clone()) else {
+        return;
+    };
+    let surveyed = tokio::task::spawn_blocking(move || {
+        let local = StartRequest {
+            kind: "local".into(),
+            ..StartRequest::default()
+        };
+        let local_checks = factory(&local)
+            .map(|environment| environment.preflight())
+            .unwrap_or_default();
+        choices(docker_running(), &local_checks)
+    })
+    .await;
+    if let (Ok(choices), Some(launcher)) = (surveyed, launcher.upgrade()) {
+        launcher.update(|status| status.choices = choices);
+    }
+}
