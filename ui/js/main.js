@@ -1,32 +1,63 @@
 /**
- * Wires transport → model → views. Events only change the model; drawing happens at most
- * once per animation frame, so a burst of signals costs one render, not one per event.
+ * Wires transport → model → views. Events only change the model and the timeline; drawing
+ * happens at most once per animation frame (the charts at most a few times a second), so a
+ * burst of signals costs one render, not one per event.
  */
 import { connect, getJson, postJson, endpoint } from './transport.js';
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
+import { Timeline } from './timeline.js';
+import { toastFor } from './notable.js';
+import { createPresenterMode } from './presenter.js';
+import { installShortcuts } from './keyboard.js';
 import { createHeaderView } from './view/header.js';
 import { createCardsView } from './view/cards.js';
 import { createFeedView } from './view/feed.js';
 import { createNarrativeView } from './view/narrative.js';
 import { createFooterView } from './view/footer.js';
 import { createScenariosPanel } from './view/scenarios.js';
+import { createBrokersView } from './view/brokers.js';
+import { createGroupsView } from './view/groups.js';
+import { createChartsView } from './view/charts.js';
+import { createOodaView } from './view/ooda.js';
+import { createToasts } from './view/toasts.js';
+import { createLaunchPanel } from './view/launch.js';
+
+const model = new Model({ feedLimit: FEED_LIMIT, narrativeLimit: NARRATIVE_LIMIT });
+const timeline = new Timeline();
 
 const SNAPSHOTS = {
-  sidecars: ['/api/sidecars', (model, data) => model.applySidecars(data)],
-  environment: ['/api/environment', (model, data) => model.applyEnvironment(data)],
-  health: ['/api/health', (model, data) => model.applyHealth(data)],
+  sidecars: ['/api/sidecars', (data) => model.applySidecars(data)],
+  environment: ['/api/environment', (data) => model.applyEnvironment(data)],
+  health: ['/api/health', (data) => model.applyHealth(data)],
+  groups: ['/api/consumer-groups', (data) => model.applyGroups(data)],
+  faults: ['/api/faults', (data) => timeline.applyActiveFaults(data, model.serverNow())],
 };
 /** Events held back while the snapshots of a (re)connect load; beyond this we just apply them. */
 const MAX_HELD_EVENTS = 5000;
 const REFETCH_DEBOUNCE_MS = 500;
 
-const model = new Model({ feedLimit: FEED_LIMIT, narrativeLimit: NARRATIVE_LIMIT });
+const toasts = createToasts(document);
 const header = createHeaderView(document);
 const cards = createCardsView(document);
 const feed = createFeedView(document, FEED_LIMIT);
 const narrative = createNarrativeView(document, NARRATIVE_LIMIT);
 const footer = createFooterView(document, endpoint);
-const scenarios = createScenariosPanel(document, { getJson, postJson });
+const brokers = createBrokersView(document);
+const groups = createGroupsView(document);
+const charts = createChartsView(document, timeline, () => model.serverNow());
+const ooda = createOodaView(document);
+const scenarios = createScenariosPanel(document, { getJson, postJson, toast: toasts });
+const launch = createLaunchPanel(document, {
+  getJson, postJson, toast: toasts, serverNow: () => model.serverNow(),
+  // Starting or stopping changes everything the snapshots describe.
+  onChange: () => requestSnapshots(['environment', 'sidecars', 'health', 'groups']),
+});
+const presenter = createPresenterMode(document, { onChange: () => charts.applyTheme() });
+installShortcuts(document, {
+  runScenario: scenarios.runAt,
+  restoreAll: scenarios.restoreAll,
+  togglePresenter: presenter.toggle,
+});
 
 // ---- rendering -----------------------------------------------------------------------
 
@@ -40,6 +71,8 @@ function render() {
   const { regions, cards: changedCards } = model.takeDirty();
   if (regions.has('connection')) header.renderConnection(model);
   if (regions.has('environment')) header.renderEnvironment(model);
+  if (regions.has('brokers')) brokers.render(model);
+  if (regions.has('groups')) groups.render(model);
   if (regions.has('cards')) cards.render(model, changedCards);
   if (regions.has('feed')) feed.render(model);
   if (regions.has('narrative')) narrative.render(model);
@@ -47,12 +80,14 @@ function render() {
   if (regions.has('clock')) {
     cards.tick(model);
     footer.tick(model);
+    launch.tick();
   }
   requestSnapshots(model.takeNeeds());
 }
 
 setInterval(() => {
   model.markDirty('clock');
+  charts.request(); // the window slides with the clock
   scheduleRender();
 }, 1000);
 
@@ -61,7 +96,7 @@ setInterval(() => {
 async function fetchSnapshot(name) {
   const [path, apply] = SNAPSHOTS[name];
   try {
-    apply(model, await getJson(path));
+    apply(await getJson(path));
     model.setSnapshotError(name, false);
   } catch (error) {
     console.warn(`faultline: could not load ${path}:`, error);
@@ -95,14 +130,28 @@ let syncing = false;
 let held = [];
 let generation = 0;
 
-/** One malformed event must not stop the stream or a replay. */
+/** Everyone who follows the stream. One malformed event must not stop the stream or a replay. */
+const followers = [
+  (event) => model.applyEvent(event),
+  (event) => timeline.applyEvent(event),
+  (event) => scenarios.onEvent(event),
+  (event) => launch.onEvent(event),
+  (event) => ooda.onEvent(event),
+  (event) => {
+    const toast = toastFor(event);
+    if (toast) toasts.show(toast.tone, toast.text);
+  },
+];
+
 function apply(event) {
-  try {
-    model.applyEvent(event);
-    scenarios.onEvent(event);
-  } catch (error) {
-    console.warn('faultline: could not apply event', event?.type, error);
+  for (const follow of followers) {
+    try {
+      follow(event);
+    } catch (error) {
+      console.warn('faultline: could not apply event', event?.type, error);
+    }
   }
+  charts.request();
 }
 
 async function resync() {
@@ -110,7 +159,7 @@ async function resync() {
   syncing = true;
   held = [];
   pending.clear();
-  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh()]);
+  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh(), launch.refresh()]);
   if (mine !== generation) return;
   syncing = false;
   const replay = held;
@@ -129,9 +178,11 @@ function onEvent(event) {
 }
 
 function onStatus(status) {
+  const wasConnected = model.connection === 'connected';
   model.setConnection(status);
   if (status === 'connected') resync();
   else {
+    if (wasConnected) toasts.error('Connection to the platform lost; reconnecting…');
     generation++; // a sync in flight for the old socket is void
     syncing = false;
     for (const event of held) apply(event);

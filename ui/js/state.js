@@ -1,17 +1,18 @@
 /**
  * The client-side model: what the page knows about the platform, built from snapshots
- * (/api/sidecars, /api/environment, /api/health) and then kept current by events. It never
+ * (/api/sidecars, /api/environment, /api/health, /api/consumer-groups) and then kept current
+ * by events. It never
  * touches the DOM; it records which regions changed (`takeDirty`) and which snapshots it
  * would like refetched (`takeNeeds`), and main.js decides when to render and fetch.
  */
 import { text, number, percent, millis, rate } from './format.js';
-import { SITUATIONS, known, statusTone, conditionTone, situationTone, episodeTone, signTone } from './vocabulary.js';
+import { SITUATIONS, known, statusTone, conditionTone, situationTone, episodeTone, signTone, scenarioOutcome } from './vocabulary.js';
 
 export const FEED_LIMIT = 200;
 export const NARRATIVE_LIMIT = 100;
 
 /** Regions a view can redraw; 'clock' is the once-a-second refresh of relative times. */
-export const REGIONS = ['connection', 'environment', 'health', 'cards', 'feed', 'narrative', 'clock'];
+export const REGIONS = ['connection', 'environment', 'brokers', 'groups', 'health', 'cards', 'feed', 'narrative', 'clock'];
 
 export class Model {
   constructor({ feedLimit = FEED_LIMIT, narrativeLimit = NARRATIVE_LIMIT } = {}) {
@@ -19,6 +20,8 @@ export class Model {
     this.narrativeLimit = narrativeLimit;
     this.connection = 'disconnected';
     this.environment = null;
+    /** @type {Map<string, object>} consumer group name → its latest lag and condition */
+    this.groups = new Map();
     this.health = null;
     /** Local time (Date.now()) at which `health` was fetched, to keep uptime ticking. */
     this.healthAtMs = 0;
@@ -111,21 +114,43 @@ export class Model {
     for (const id of next.keys()) this.dirtyCards.add(id);
   }
 
+  /** The environment and its brokers; each broker's `metrics` is its latest `broker` reading. */
   applyEnvironment(raw) {
     if (raw === null || typeof raw !== 'object') return;
     const brokers = Array.isArray(raw.brokers)
       ? raw.brokers
           .filter((b) => b !== null && typeof b === 'object')
-          .map((b) => ({ id: text(b.id, 20), host: text(b.host, 200), port: number(b.port), state: text(b.state, 20) }))
+          .map((b) => ({
+            id: text(b.id, 20), host: text(b.host, 200), port: number(b.port), state: text(b.state, 20),
+            ...brokerReading(b.metrics ?? {}),
+            condition: text(b.metrics?.condition, 40),
+            sentence: text(b.metrics?.sentence),
+          }))
       : [];
     this.environment = {
       kind: text(raw.kind, 40),
       state: text(raw.state, 40),
       bootstrapServers: text(raw.bootstrapServers, 400),
       brokers,
+      underReplicatedPartitions: number(raw.underReplicatedPartitions),
       error: text(raw.error),
     };
-    this.dirty.add('environment');
+    this.dirty.add('environment').add('brokers');
+  }
+
+  /** Replace the consumer groups from /api/consumer-groups. */
+  applyGroups(list) {
+    if (!Array.isArray(list)) return;
+    this.groups = new Map();
+    for (const raw of list) {
+      const name = text(raw?.group, 200);
+      if (!name) continue;
+      this.groups.set(name, {
+        name, ...lagReading(raw),
+        condition: text(raw.condition, 40), confidence: text(raw.confidence, 40), sentence: text(raw.sentence),
+      });
+    }
+    this.dirty.add('groups');
   }
 
   applyHealth(raw) {
@@ -178,10 +203,12 @@ export class Model {
       case 'fault': return this.onFault(event, atMs);
       case 'restore': return this.onRestore(event, atMs);
       case 'scenario': return this.onScenario(event, atMs);
-      // Once a second per broker and every two seconds per group: numbers for charts and
-      // tiles, never feed lines.
-      case 'broker': return undefined;
-      case 'consumer-lag': return undefined;
+      // Once a second per broker and every two seconds per group: numbers for tiles and
+      // charts, never feed lines.
+      case 'broker': return this.onBroker(event);
+      case 'consumer-lag': return this.onConsumerLag(event);
+      // The launch panel follows these itself (view/launch.js).
+      case 'launch': return undefined;
       default: return this.onUnknown(event, atMs);
     }
   }
@@ -242,6 +269,8 @@ export class Model {
     const confidence = text(e.confidence, 40);
     const situation = text(e.situation, 40);
     const sentence = text(e.sentence);
+    if (e.subjectKind === 'broker') this.setBrokerCondition(text(e.brokerId, 20), condition, sentence);
+    if (e.subjectKind === 'consumer-group') this.setGroupCondition(text(e.group, 200), condition, confidence, sentence);
     if (sidecar) {
       sidecar.condition = condition;
       sidecar.confidence = confidence;
@@ -254,7 +283,6 @@ export class Model {
     const detector = text(e.detector, 80);
     // Brokers and consumer groups have no card; their name stands where a sidecar's would.
     const subject = sidecar?.id ?? text(e.subject, 160);
-    if (e.subjectKind === 'broker') this.needs.add('environment');
     this.pushFeed({
       atMs, type: 'condition', sidecarId: subject, tone, label: 'condition',
       text: `${previous && previous !== condition ? `${previous} → ` : ''}${condition ?? '?'} (${confidence ?? '?'})${detector ? ` by ${detector}` : ''}`,
@@ -263,6 +291,39 @@ export class Model {
       atMs, kind: 'condition', sidecarId: subject, tone,
       badge: condition ?? '?', detail: confidence, sentence: sentence ?? '',
     });
+  }
+
+  onBroker(e) {
+    const broker = this.environment?.brokers.find((b) => b.id === text(e.brokerId, 20));
+    if (!broker) {
+      this.needs.add('environment');
+      return;
+    }
+    Object.assign(broker, brokerReading(e));
+    this.dirty.add('brokers');
+  }
+
+  onConsumerLag(e) {
+    const name = text(e.group, 200);
+    if (!name) return;
+    const group = this.groups.get(name) ?? { name, condition: null, confidence: null, sentence: null };
+    this.groups.set(name, { ...group, ...lagReading(e) });
+    this.dirty.add('groups');
+  }
+
+  setBrokerCondition(id, condition, sentence) {
+    const broker = this.environment?.brokers.find((b) => b.id === id);
+    if (!broker) return;
+    broker.condition = condition;
+    broker.sentence = condition === 'STABLE' ? null : sentence;
+    this.dirty.add('brokers');
+  }
+
+  setGroupCondition(name, condition, confidence, sentence) {
+    if (!name) return;
+    const group = this.groups.get(name) ?? { name, lagMessages: null, lagSeconds: null, partitions: null, updatedMs: null };
+    this.groups.set(name, { ...group, condition, confidence, sentence: condition === 'STABLE' ? null : sentence });
+    this.dirty.add('groups');
   }
 
   onSpeechAct(e, atMs) {
@@ -363,7 +424,7 @@ export class Model {
   onScenario(e, atMs) {
     const phase = text(e.phase, 40) ?? '?';
     const sentence = text(e.text) ?? '';
-    const tone = phase === 'finished' ? (sentence.includes(' passed') ? 'ok' : 'bad') : 'info';
+    const tone = phase === 'finished' ? (scenarioOutcome(e) === 'passed' ? 'ok' : 'bad') : 'info';
     this.pushFeed({ atMs, type: 'scenario', tone, label: `scenario ${phase}`, text: sentence });
     if (phase === 'finished' || phase === 'recovered') {
       this.pushNarrative({ atMs, kind: 'scenario', sidecarId: null, tone, badge: phase.toUpperCase(), detail: text(e.scenarioId, 80), sentence });
@@ -414,6 +475,27 @@ function maxOrNull(a, b) {
   if (a === null) return b;
   if (b === null) return a;
   return Math.max(a, b);
+}
+
+/** A broker's JMX reading (a `broker` event, or `metrics` in /api/environment). */
+function brokerReading(r) {
+  return {
+    reachable: typeof r.reachable === 'boolean' ? r.reachable : null,
+    underReplicatedPartitions: number(r.underReplicatedPartitions),
+    offlinePartitions: number(r.offlinePartitions),
+    activeController: number(r.activeController),
+    requestHandlerIdlePct: number(r.requestHandlerIdlePct),
+    networkProcessorIdlePct: number(r.networkProcessorIdlePct),
+  };
+}
+
+/** A consumer group's lag (a `consumer-lag` event, or a row of /api/consumer-groups). */
+function lagReading(r) {
+  return {
+    lagMessages: number(r.lagMessages),
+    lagSeconds: number(r.lagSeconds),
+    partitions: number(r.partitions),
+  };
 }
 
 function blankSidecar(id) {

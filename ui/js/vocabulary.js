@@ -21,7 +21,7 @@ const CONDITION_TONE = {
   DOWN: 'bad',
 };
 const SITUATION_TONE = { NORMAL: 'ok', WARNING: 'warn', CRITICAL: 'bad' };
-const ENV_STATE_TONE = { running: 'ok', starting: 'warn', stopped: 'muted', failed: 'bad' };
+const ENV_STATE_TONE = { running: 'ok', starting: 'warn', stopping: 'warn', stopped: 'muted', failed: 'bad' };
 const EPISODE_TONE = { healed: 'ok', 'not-healed': 'bad', refused: 'warn' };
 const SIGN_TONE = { ENQUEUE: 'warn', DEQUEUE: 'ok', OVERFLOW: 'bad', UNDERFLOW: 'info' };
 
@@ -37,4 +37,14 @@ export const signTone = (value) => toneOf(SIGN_TONE, value);
 /** A known word, or null: for data-* attributes and class names. */
 export function known(value, words) {
   return typeof value === 'string' && words.includes(value) ? value : null;
+}
+
+/**
+ * 'passed' or 'failed' for a finished scenario event. The event carries only a sentence
+ * ("Scenario X passed." / "Scenario X failed. …"); a `status` field, where the server sends
+ * one, wins.
+ */
+export function scenarioOutcome(event) {
+  if (event?.status === 'passed' || event?.status === 'failed') return event.status;
+  return typeof event?.text === 'string' && / passed\.$/.test(event.text) ? 'passed' : 'failed';
 }

@@ -1,17 +1,21 @@
 /**
- * The scenario panel: a button per scenario (idle, running, passed, failed), the current
- * step's talk track, the stopwatch when a run ends, and "Restore all", always there.
- * It keeps its own small state: runs are followed from `scenario` events and
- * GET /api/runs/{id}; everything shown from the server is set as text.
+ * The scenario panel: a button per scenario showing its state (idle, running, passed,
+ * failed), the current step's talk track, the stopwatch when a run ends, and "Restore all",
+ * always there. It keeps its own small state: runs are followed from `scenario` events and
+ * GET /api/runs/{id}; everything shown from the server is set as text. A refused request
+ * also raises a toast.
  */
 import { h, setAttr, setText } from '../dom.js';
 import { text } from '../format.js';
 
-export function createScenariosPanel(doc, { getJson, postJson }) {
+const STATE_MARK = { idle: '', running: '…', passed: ' ✓', failed: ' ✗' };
+
+export function createScenariosPanel(doc, { getJson, postJson, toast }) {
   const list = doc.getElementById('scenarios');
   const talk = doc.getElementById('scenario-talk');
   const result = doc.getElementById('scenario-result');
   const restore = doc.getElementById('restore-all');
+  /** scenario id → { button, mark }, in list order */
   const buttons = new Map();
   let running = null;
 
@@ -21,9 +25,12 @@ export function createScenariosPanel(doc, { getJson, postJson }) {
   }
 
   function setState(id, state) {
-    const button = buttons.get(id);
-    if (button) setAttr(button, 'data-state', state);
-    for (const [other, b] of buttons) b.disabled = state === 'running' && other !== id;
+    const entry = buttons.get(id);
+    if (entry) {
+      setAttr(entry.button, 'data-state', state);
+      setText(entry.mark, STATE_MARK[state]);
+    }
+    for (const [other, { button, supported }] of buttons) button.disabled = !supported || (state === 'running' && other !== id);
   }
 
   async function start(id) {
@@ -31,11 +38,18 @@ export function createScenariosPanel(doc, { getJson, postJson }) {
     say(result, '');
     try {
       const answer = await postJson(`/api/scenarios/${encodeURIComponent(id)}/run`);
-      running = { id, runId: text(answer.runId, 120) };
+      running = { id, runId: text(answer?.runId, 120) };
       setState(id, 'running');
     } catch (error) {
       say(result, error.message, 'bad');
+      toast.error(`Scenario ${id}: ${error.message}`);
     }
+  }
+
+  /** The n-th scenario in list order (keyboard 1–6). */
+  function runAt(index) {
+    const id = [...buttons.keys()][index];
+    if (id && buttons.get(id).supported) start(id);
   }
 
   async function refresh() {
@@ -48,20 +62,22 @@ export function createScenariosPanel(doc, { getJson, postJson }) {
     if (!Array.isArray(scenarios)) return;
     list.replaceChildren();
     buttons.clear();
-    for (const scenario of scenarios) {
+    for (const [index, scenario] of scenarios.entries()) {
       const id = text(scenario?.id, 64);
       if (!id) continue;
+      const mark = h('span', { className: 'scenario-mark' });
       const button = h('button', {
         className: 'scenario-button',
-        text: text(scenario.title, 80) ?? id,
         attrs: { 'data-scenario-id': id, 'data-state': 'idle', title: text(scenario.summary, 300) ?? '' },
-      });
+      }, index < 9 ? h('kbd', { className: 'scenario-key', text: String(index + 1) }) : null, h('span', { text: text(scenario.title, 80) ?? id }), mark);
       button.type = 'button';
-      button.disabled = scenario.supported !== true;
+      const supported = scenario.supported === true;
+      button.disabled = !supported;
       button.addEventListener('click', () => start(id));
-      buttons.set(id, button);
+      buttons.set(id, { button, mark, supported });
       list.append(button);
     }
+    if (running) setState(running.id, 'running');
   }
 
   async function finished(runId, id) {
@@ -96,7 +112,8 @@ export function createScenariosPanel(doc, { getJson, postJson }) {
     }
   }
 
-  restore.addEventListener('click', async () => {
+  async function restoreAll() {
+    if (restore.disabled) return;
     restore.disabled = true;
     say(result, 'Restoring: reverting every fault, then checking that all is green…');
     try {
@@ -107,10 +124,13 @@ export function createScenariosPanel(doc, { getJson, postJson }) {
         : `Restore reverted ${reverted} fault(s), but not everything is green yet.`, report?.green === true ? 'ok' : 'bad');
     } catch (error) {
       say(result, error.message, 'bad');
+      toast.error(`Restore all: ${error.message}`);
     } finally {
       restore.disabled = false;
     }
-  });
+  }
 
-  return { refresh, onEvent };
+  restore.addEventListener('click', restoreAll);
+
+  return { refresh, onEvent, runAt, restoreAll };
 }

@@ -1,0 +1,30 @@
+/**
+ * Toasts: short-lived notices in a corner for errors and turning points. At most a few are
+ * visible (the oldest goes first); each dismisses itself, errors a little later; a click
+ * dismisses at once. Text only.
+ */
+import { h, setAttr } from '../dom.js';
+
+const MAX_VISIBLE = 4;
+const SHOWN_MS = { ok: 5000, info: 5000, warn: 7000, bad: 10000 };
+
+export function createToasts(doc = document) {
+  const container = doc.getElementById('toasts');
+
+  function dismiss(node) {
+    clearTimeout(node.timer);
+    node.remove();
+  }
+
+  /** @param {'ok'|'info'|'warn'|'bad'} tone */
+  function show(tone, message) {
+    const node = h('div', { className: `toast tone-${tone}`, text: message, attrs: { role: tone === 'bad' ? 'alert' : 'status' } });
+    setAttr(node, 'data-tone', tone);
+    node.addEventListener('click', () => dismiss(node));
+    node.timer = setTimeout(() => dismiss(node), SHOWN_MS[tone] ?? SHOWN_MS.info);
+    container.append(node);
+    while (container.childElementCount > MAX_VISIBLE) dismiss(container.firstElementChild);
+  }
+
+  return { show, error: (message) => show('bad', message) };
+}
