@@ -1,7 +1,9 @@
 // Assembles ui/dist/, the page the server embeds and the desktop app loads: index.html, css/,
 // js/ and Chart.js's UMD bundle from node_modules (never a CDN: the CSP allows 'self' only).
 //
-//   node build.mjs          (from ui/, or `node ui/build.mjs` from the repo root)
+//   node build.mjs [OUT]    (from ui/, or `node ui/build.mjs` from the repo root; OUT defaults
+//                           to ui/dist; the desktop app builds its own copy so the two builds
+//                           never empty each other's folder while running in parallel)
 //
 // No dependencies beyond Node 18+. dist/ is emptied first, so a file removed from the sources
 // does not linger in the build.
@@ -27,21 +29,21 @@ export function chartBundle(root = ui) {
   throw new Error(`Chart.js is missing (looked for ${CHART_CANDIDATES.join(' or ')} in ${folder}): run npm ci in ui/`);
 }
 
-export function build() {
+export function build(out = dist) {
   const chart = chartBundle();
-  fs.rmSync(dist, { recursive: true, force: true });
+  fs.rmSync(out, { recursive: true, force: true });
   for (const source of SOURCES) {
-    fs.cpSync(path.join(ui, source), path.join(dist, source), { recursive: true });
+    fs.cpSync(path.join(ui, source), path.join(out, source), { recursive: true });
   }
-  const target = path.join(dist, CHART_TARGET);
+  const target = path.join(out, CHART_TARGET);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.copyFileSync(chart, target);
-  return dist;
+  return out;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    console.log(`faultline ui: built ${path.relative(process.cwd(), build()) || '.'}`);
+    console.log(`faultline ui: built ${path.relative(process.cwd(), build(process.argv[2] ? path.resolve(process.argv[2]) : dist)) || '.'}`);
   } catch (error) {
     console.error(`faultline ui: ${error.message}`);
     process.exit(1);

@@ -1,6 +1,10 @@
-//! The UI and the built-in scenarios are compiled into the binary; a file added to either
-//! folder must rebuild it.
+//! The UI (assembled into ui/dist/) and the built-in scenarios are compiled into the
+//! binary; a change to either must rebuild it.
+include!("../../tools/ui_dist.rs");
+
 fn main() {
-    println!("cargo:rerun-if-changed=../../ui");
+    let manifest = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());
+    let ui = manifest.join("../../ui");
+    build_ui_dist(&ui, &ui.join("dist"));
     println!("cargo:rerun-if-changed=../../scenarios");
 }

@@ -1,90 +1,149 @@
-// The dashboard against the real headless server on rehearsal mode, in Debian's Chromium:
-// sidecar cards appear live, and free text from the network is shown as text, never run.
+// The dashboard against the real headless server on rehearsal, in Debian's Chromium: the
+// launch panel starts the environment step by step, sidecar cards and broker tiles appear
+// live, a scenario shows as a fault band and ends with its stopwatch, and free text from the
+// network is shown as text, never run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, binary, eventually, launchBrowser, start, startServer } from './harness.mjs';
+import { artifacts, binary, environment, eventually, launchBrowser, start, startPage, startServer, supports } from './harness.mjs';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
+/** The sidecar flag that sends one REPORT with free text (asked of the backend; used once it exists). */
+const ANNOUNCE = '--announce';
 let server;
+let pageServer;
 let browser;
 let page;
 const dialogs = [];
 
+const shot = (name) => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  return page.screenshot({ path: path.join(artifacts, name) });
+};
+
 before(async () => {
   server = await startServer();
+  pageServer = await startPage(server.api);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('dialog', async (dialog) => {
     dialogs.push(dialog.message());
     await dialog.dismiss();
   });
-  await page.goto(`${server.base}/`);
+  await page.goto(`${pageServer.base}/`);
+  await page.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
 });
 
 after(async () => {
   await browser?.close();
+  await pageServer?.close();
   await server?.server.stop();
 });
 
-test('the rehearsal sidecars appear as live cards', async () => {
-  await page.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
-  const ids = await eventually(async () => {
-    const found = await page.$$eval('.sidecar-card', (cards) => cards.map((c) => c.dataset.sidecarId).sort());
-    return found.length === 2 ? found : null;
-  }, { what: 'two sidecar cards' });
-  assert.deepEqual(ids, ['producer-1', 'producer-2']);
-  const status = await page.textContent('.sidecar-card[data-sidecar-id="producer-1"] .status');
-  assert.equal(status, 'ACTIVE');
-  const environment = await page.textContent('#env-kind');
-  assert.equal(environment, 'rehearsal');
+test('the launch panel starts rehearsal and shows every step', async (t) => {
+  if (!server.launchPanel) return t.skip('this faultline-server has no --no-autostart: it started rehearsal by itself');
+  await page.waitForSelector('#launch[data-mode="full"]');
+  assert.equal(await page.isChecked('#launch-choice-rehearsal'), true, 'the detected environment is preselected');
+  await page.waitForSelector('#launch-start:not([disabled])');
+  await shot('launch.png');
+  await page.click('#launch-start');
+  await page.waitForSelector('#launch-steps li');
+  await eventually(async () => {
+    const statuses = await page.$$eval('#launch-steps li', (items) => items.map((li) => li.dataset.status));
+    return statuses.length > 1 && statuses.every((s) => s === 'done');
+  }, { timeoutMs: 60000, what: 'every launch step done' });
+  await page.waitForSelector('#launch[data-mode="bar"][data-state="running"]');
+  assert.equal(await page.isVisible('#launch-stop'), true);
 });
 
-test('free text from a sidecar is rendered as text and no script runs', async () => {
+test('the rehearsal sidecars appear as live cards, the brokers as tiles', async () => {
+  await environment(server.base);
+  const ids = await eventually(async () => {
+    const found = await page.$$eval('.sidecar-card', (cards) => cards.map((c) => c.dataset.sidecarId));
+    return found.includes('producer-1') && found.includes('producer-2') ? found : null;
+  }, { what: 'the producers cards' });
+  assert.ok(ids.length >= 2);
+  assert.equal(await page.textContent('.sidecar-card[data-sidecar-id="producer-1"] .status'), 'ACTIVE');
+  assert.equal(await page.textContent('#env-kind'), 'rehearsal');
+  await eventually(async () => (await page.$$('#brokers .broker-tile[data-broker-id]')).length === 3, { what: 'three broker tiles' });
+  assert.equal(await page.getAttribute('#brokers .broker-tile[data-broker-id="1"]', 'data-state'), 'up');
+});
+
+test('free text from a sidecar is rendered as text and no script runs', async (t) => {
+  const env = await environment(server.base);
+  const announces = supports('faultline-sidecar', ANNOUNCE);
   const sidecar = start(binary('faultline-sidecar'), [
-    '--bootstrap', server.environment.bootstrapServers,
+    '--bootstrap', env.bootstrapServers,
     '--id', 'hostile-1',
     '--heartbeat-ms', '1000',
     '--workload', HOSTILE,
     '--host', HOSTILE,
+    ...(announces ? [ANNOUNCE, HOSTILE] : []),
   ]);
   try {
     const card = '.sidecar-card[data-sidecar-id="hostile-1"]';
     await eventually(() => page.$(card), { what: `the hostile sidecar's card (sidecar output: ${sidecar.output()})` });
     assert.equal(await page.textContent(`${card} .workload`), HOSTILE);
     assert.ok((await page.textContent(`${card} .host`)).includes(HOSTILE));
+    await eventually(() => page.$('.feed-item[data-sidecar-id="hostile-1"]'), { what: 'a feed item for hostile-1' });
+    if (announces) {
+      await eventually(async () => (await page.$$eval('.feed-item[data-type="speech-act"][data-sidecar-id="hostile-1"] .feed-text', (items) => items.map((i) => i.textContent))).some((s) => s.includes(HOSTILE)), {
+        what: "the hostile REPORT's text in the feed",
+      });
+    } else {
+      t.diagnostic(`faultline-sidecar has no ${ANNOUNCE}: the REPORT text part is not exercised`);
+    }
     // The text arrived as text: no element was created from it, and nothing ran.
     assert.equal(await page.$$eval('img', (images) => images.length), 0);
-    await eventually(() => page.$('.feed-item[data-sidecar-id="hostile-1"]'), { what: 'a feed item for hostile-1' });
     assert.deepEqual(dialogs, []);
-    fs.mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, 'dashboard-rehearsal.png') });
+    await shot('dashboard-hostile.png');
   } finally {
     await sidecar.stop();
   }
 });
 
-test('a scenario button runs buffer-overflow: DEGRADED, healed, stopwatch; restore all works', async () => {
+test('buffer-overflow from its button: DEGRADED, a fault band, STABLE, stopwatch; restore all', async () => {
   const button = '.scenario-button[data-scenario-id="buffer-overflow"]';
   await page.waitForSelector(`${button}:not([disabled])`);
   await page.click(button);
   await eventually(async () => (await page.getAttribute(button, 'data-state')) === 'running', { what: 'the button to show running' });
   const card = '.sidecar-card[data-sidecar-id="producer-1"]';
+  await page.waitForSelector('#charts [data-fault-band][data-active="true"]', { timeout: 30000 });
   await eventually(async () => (await page.textContent(`${card} .condition`)) === 'DEGRADED', {
     timeoutMs: 30000, what: 'producer-1 DEGRADED on its card',
   });
+  await eventually(async () => (await page.getAttribute('#ooda [data-stage="ORIENT"]', 'data-active')) !== null, { what: 'the OODA strip' });
+  await shot('dashboard-degraded.png');
   await eventually(async () => /^Passed: detected after/.test(await page.textContent('#scenario-result')), {
     timeoutMs: 150000, what: 'the stopwatch result',
   });
   assert.equal(await page.getAttribute(button, 'data-state'), 'passed');
   assert.equal(await page.textContent(`${card} .condition`), 'STABLE');
-  fs.mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, 'dashboard-scenario-passed.png') });
+  await page.waitForSelector('#charts [data-fault-band][data-active="false"]');
+  assert.ok((await page.$$('#toasts .toast')).length > 0, 'turning points raise toasts');
+  await page.waitForTimeout(1500); // let the charts draw the recovery
+  await shot('dashboard.png');
 
   await page.click('#restore-all');
   await eventually(async () => /^Restored: \d+ fault\(s\) reverted; everything is green\.$/.test(await page.textContent('#scenario-result')), {
     timeoutMs: 60000, what: 'restore all to report green',
   });
   assert.deepEqual(dialogs, []);
+});
+
+test('presenter mode (p, remembered) and the shortcut help (?)', async () => {
+  await page.click('body');
+  await page.keyboard.press('p');
+  assert.equal(await page.getAttribute('html', 'data-presenter'), 'on');
+  await shot('dashboard-presenter.png');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
+  assert.equal(await page.getAttribute('html', 'data-presenter'), 'on');
+  await page.keyboard.press('p');
+  assert.equal(await page.getAttribute('html', 'data-presenter'), 'off');
+  await page.keyboard.press('?');
+  assert.equal(await page.isVisible('#help'), true);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isVisible('#help'), false);
 });

@@ -1,11 +1,18 @@
-// Starts the real faultline-server and Debian's Chromium for the browser tests, and stops
-// both again. Binaries come from the cargo target dir (FAULTLINE_TARGET_DIR overrides).
-import { spawn } from 'node:child_process';
+// Starts the real faultline-server, the page, and Debian's Chromium for the browser tests, and
+// stops them again. Binaries come from the cargo target dir (FAULTLINE_TARGET_DIR overrides).
+//
+// The page: by default ui/dist/ (built here by build.mjs) served with the server's CSP, with
+// /api and /ws forwarded to the server. The server embeds ui/ when it is compiled, so this
+// way the tests test the page in this tree whatever the binary was built with.
+// FAULTLINE_UI=embedded tests the page the server itself serves instead.
+import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { build } from '../build.mjs';
+import { serveUi } from './uiserver.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const targetDir = process.env.FAULTLINE_TARGET_DIR ?? path.join(repo, 'target', 'debug');
@@ -15,6 +22,11 @@ export function binary(name) {
   const file = path.join(targetDir, name);
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: build the workspace first (cargo build --workspace)`);
   return file;
+}
+
+/** Whether a binary's --help mentions a flag: tests use newer flags only where they exist. */
+export function supports(name, flag) {
+  return execFileSync(binary(name), ['--help'], { encoding: 'utf8' }).includes(flag);
 }
 
 export async function freePort() {
@@ -62,16 +74,30 @@ export async function eventually(check, { timeoutMs = 20000, what = 'condition' 
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+/**
+ * faultline-server on rehearsal. With --no-autostart (where the binary has it) it serves and
+ * waits for the launch panel; `launchPanel` says which it did.
+ */
 export async function startServer() {
   const port = await freePort();
-  const server = start(binary('faultline-server'), ['--env', 'rehearsal', '--listen', `127.0.0.1:${port}`]);
-  const base = `http://127.0.0.1:${port}`;
-  const environment = await eventually(async () => {
-    const response = await fetch(`${base}/api/environment`);
-    const body = await response.json();
+  const launchPanel = supports('faultline-server', '--no-autostart');
+  const server = start(binary('faultline-server'), ['--env', 'rehearsal', ...(launchPanel ? ['--no-autostart'] : []), '--listen', `127.0.0.1:${port}`]);
+  const api = `127.0.0.1:${port}`;
+  await eventually(async () => (await fetch(`http://${api}/api/health`)).ok, { what: `the server to answer (server output: ${server.output()})` });
+  return { server, api, base: `http://${api}`, launchPanel };
+}
+
+/** The page for `api` (HOST:PORT): ui/dist through a forwarding server, or the server's own. */
+export async function startPage(api) {
+  if (process.env.FAULTLINE_UI === 'embedded') return { base: `http://${api}`, close: async () => {} };
+  return serveUi({ root: build(), proxy: api });
+}
+
+export async function environment(base) {
+  return eventually(async () => {
+    const body = await (await fetch(`${base}/api/environment`)).json();
     return body.state === 'running' ? body : null;
-  }, { what: `the rehearsal environment (server output: ${server.output()})` });
-  return { server, base, environment };
+  }, { timeoutMs: 60000, what: 'the environment to run' });
 }
 
 export async function launchBrowser() {

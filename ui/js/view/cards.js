@@ -37,7 +37,9 @@ export function createCardsView(doc = document) {
       }
     }
     if (structureChanged) {
-      const ids = [...cards.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      // Departed sidecars go last: the live ones are what the audience should see first.
+      const departed = (id) => (model.sidecars.get(id)?.status === 'DEPARTED' ? 1 : 0);
+      const ids = [...cards.keys()].sort((a, b) => departed(a) - departed(b) || a.localeCompare(b, undefined, { numeric: true }));
       container.append(...ids.map((id) => cards.get(id).root));
       empty.hidden = cards.size > 0;
       const active = [...model.sidecars.values()].filter((s) => s.status === 'ACTIVE').length;

@@ -68,8 +68,8 @@ export function createScenariosPanel(doc, { getJson, postJson, toast }) {
       const mark = h('span', { className: 'scenario-mark' });
       const button = h('button', {
         className: 'scenario-button',
-        attrs: { 'data-scenario-id': id, 'data-state': 'idle', title: text(scenario.summary, 300) ?? '' },
-      }, index < 9 ? h('kbd', { className: 'scenario-key', text: String(index + 1) }) : null, h('span', { text: text(scenario.title, 80) ?? id }), mark);
+        attrs: { 'data-scenario-id': id, 'data-state': 'idle', title: [text(scenario.title, 80), text(scenario.summary, 300)].filter(Boolean).join(': ') },
+      }, index < 9 ? h('kbd', { className: 'scenario-key', text: String(index + 1) }) : null, h('span', { className: 'scenario-title', text: text(scenario.title, 80) ?? id }), mark);
       button.type = 'button';
       const supported = scenario.supported === true;
       button.disabled = !supported;

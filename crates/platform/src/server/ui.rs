@@ -4,10 +4,7 @@ use rust_embed::Embed;
 
 /// The front end, compiled into the binary so the server needs no files beside it.
 #[derive(Embed)]
-#[folder = "../../ui/"]
-#[exclude = "node_modules/*"]
-#[exclude = "tests/*"]
-#[exclude = "package*.json"]
+#[folder = "../../ui/dist/"]
 struct Assets;
 
 /// Same policy as the desktop window: nothing from elsewhere, no inline script.
