@@ -195,7 +195,7 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
     const choice = launch.choices.find((c) => c.kind === selected);
     const needsBootstrap = selected === 'external' && !el.bootstrap.value.trim();
     el.start.disabled = busy || requesting || !choice?.available || !report || blockers.length > 0 || needsBootstrap;
-    setText(el.start, launch.state === 'starting' ? 'Starting…' : requesting ? 'Starting…' : `Start ${choice?.title ?? selected ?? ''}`.trim());
+    setText(el.start, launch.state === 'starting' || requesting ? 'Starting…' : `Start ${selected ?? ''}`.trim());
   }
 
   function renderSteps() {
