@@ -1,19 +1,19 @@
-//! The Faultline desktop app. For now a small shell: it embeds the platform with its
-//! server on a random loopback port and shows the dashboard in a native window. The
-//! window loads the page from that embedded server, so it uses no Tauri IPC (and is
-//! granted none).
+//! The Faultline desktop app: the platform runs inside it (no server process, no port),
+//! and the window talks to it over Tauri IPC. The launch panel picks and starts the
+//! environment; quitting reverts every fault and stops what the app started, unless the
+//! presenter chose to leave it running.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::sync::{Arc, Mutex};
+mod ipc;
 
-use faultline_platform::environments::{Environment, RehearsalConfig, RehearsalEnvironment};
-use faultline_platform::Headless;
-use tauri::{Manager, RunEvent, WebviewUrl, WebviewWindowBuilder};
+use std::sync::Arc;
 
-/// What must be stopped when the app quits.
-#[derive(Default)]
-struct Running(Mutex<Option<(Headless, Arc<dyn Environment>)>>);
+use faultline_platform::environments::{self, StartRequest};
+use faultline_platform::launch::{self, Launcher};
+use faultline_platform::server::{self, AppState};
+use faultline_platform::{Bus, HeadlessOptions};
+use tauri::{Manager, RunEvent};
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -23,48 +23,61 @@ fn main() -> anyhow::Result<()> {
         )
         .init();
     let app = tauri::Builder::default()
-        .manage(Running::default())
+        // A second launch brings the running window forward instead of starting a second
+        // platform that would fight the first over ports and the fault ledger.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .invoke_handler(tauri::generate_handler![ipc::api])
         .setup(|app| {
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                if let Err(error) = open_dashboard(handle).await {
-                    tracing::error!("cannot start Faultline: {error:#}");
-                }
-            });
+            let launcher = tauri::async_runtime::block_on(create_launcher())?;
+            app.manage(ipc::Api(server::router(AppState::new(launcher.clone()))));
+            tauri::async_runtime::spawn(ipc::forward_events(
+                app.handle().clone(),
+                launcher.bus().clone(),
+            ));
+            app.manage(launcher);
             Ok(())
         })
         .build(tauri::generate_context!())?;
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
-            let running = handle
-                .state::<Running>()
-                .0
-                .lock()
-                .ok()
-                .and_then(|mut r| r.take());
-            if let Some((headless, environment)) = running {
-                tauri::async_runtime::block_on(async move {
-                    headless.stop().await;
-                    environment.stop().await;
-                });
-            }
+            let launcher = handle.state::<Arc<Launcher>>().inner().clone();
+            let keep = launcher.status().leave_running_on_quit;
+            tracing::info!(
+                leave_running = keep,
+                "quitting: reverting faults{}",
+                if keep {
+                    ""
+                } else {
+                    " and stopping the environment"
+                }
+            );
+            tauri::async_runtime::block_on(launcher.shut_down(keep));
         }
     });
     Ok(())
 }
 
-async fn open_dashboard(handle: tauri::AppHandle) -> anyhow::Result<()> {
-    let environment: Arc<dyn Environment> =
-        Arc::new(RehearsalEnvironment::new(RehearsalConfig::default()));
-    let headless = Headless::start("127.0.0.1:0".parse()?, environment.clone()).await?;
-    let url = format!("http://{}/", headless.addr).parse()?;
-    if let Ok(mut running) = handle.state::<Running>().0.lock() {
-        *running = Some((headless, environment));
-    }
-    WebviewWindowBuilder::new(&handle, "main", WebviewUrl::External(url))
-        .title("Faultline")
-        .inner_size(1280.0, 800.0)
-        .min_inner_size(960.0, 600.0)
-        .build()?;
-    Ok(())
+/// The launcher on the detected environment, not started: the presenter starts it from the
+/// launch panel.
+async fn create_launcher() -> anyhow::Result<Arc<Launcher>> {
+    let detected = launch::detect(launch::docker_running());
+    tracing::info!(kind = %detected.kind, reason = %detected.reason, "environment");
+    let request = StartRequest {
+        kind: detected.kind.clone(),
+        ..StartRequest::default()
+    };
+    let environment = environments::create(&request).map_err(anyhow::Error::msg)?;
+    let options = HeadlessOptions::for_environment(environment.kind());
+    Ok(Launcher::new(
+        Bus::new(),
+        environment,
+        options,
+        Arc::new(environments::create),
+        detected,
+    ))
 }

@@ -1,0 +1,82 @@
+//! The page's transport inside the app: one `api` command that runs the same HTTP router
+//! the headless server serves (so every endpoint exists here too, with the same answers),
+//! and every bus event forwarded as a `faultline://event` Tauri event.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use axum::Router;
+use faultline_platform::Bus;
+use serde::Serialize;
+use serde_json::Value;
+use tauri::{AppHandle, Emitter};
+use tokio::sync::broadcast::error::RecvError;
+use tower::ServiceExt;
+
+pub const EVENT: &str = "faultline://event";
+/// Requests come from our own page, but nothing from IPC is trusted to be small.
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// What the page gets back: the HTTP status and the JSON body (null when there is none).
+#[derive(Serialize)]
+pub struct ApiResponse {
+    status: u16,
+    body: Value,
+}
+
+/// Handles the page's requests through the router.
+pub struct Api(pub Router);
+
+#[tauri::command]
+pub async fn api(
+    state: tauri::State<'_, Api>,
+    method: String,
+    path: String,
+    body: Option<Value>,
+) -> Result<ApiResponse, String> {
+    let method = Method::from_bytes(method.as_bytes())
+        .map_err(|_| format!("{method:?} is not an HTTP method"))?;
+    if !path.starts_with("/api/") {
+        return Err(format!("{path:?} is not an API path"));
+    }
+    let body = match body {
+        Some(value) if !value.is_null() => Body::from(value.to_string()),
+        _ => Body::empty(),
+    };
+    let request = Request::builder()
+        .method(method)
+        .uri(&path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .map_err(|e| format!("bad request for {path}: {e}"))?;
+    let response = state
+        .0
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|e| format!("{path}: cannot read the answer: {e}"))?;
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Ok(ApiResponse { status, body })
+}
+
+/// Forwards every bus event to the page until the app exits. A page too slow to keep up
+/// is told how many events it missed, as on the WebSocket.
+pub async fn forward_events(app: AppHandle, bus: Bus) {
+    let mut events = bus.subscribe();
+    loop {
+        let sent = match events.recv().await {
+            Ok(event) => app.emit(EVENT, &*event),
+            Err(RecvError::Lagged(missed)) => app.emit(
+                EVENT,
+                serde_json::json!({ "type": "lagged", "missed": missed }),
+            ),
+            Err(RecvError::Closed) => return,
+        };
+        if let Err(error) = sent {
+            tracing::warn!(%error, "cannot send an event to the window");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// A small W3C WebDriver client over fetch: just what the desktop test needs to drive the
+// real Tauri window through tauri-driver (which hands the session to WebKitWebDriver).
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class WebDriver {
+  constructor(base) {
+    this.base = base;
+    this.session = null;
+  }
+
+  async call(method, path, body) {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = answer?.value?.message ?? answer?.value?.error ?? `HTTP ${response.status}`;
+      throw new Error(`${method} ${path}: ${error}`);
+    }
+    return answer.value;
+  }
+
+  /** Opens the application (an absolute path to the Tauri binary) in a new session. */
+  async open(application) {
+    const value = await this.call('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+    });
+    this.session = value.sessionId;
+  }
+
+  async close() {
+    if (this.session) await this.call('DELETE', `/session/${this.session}`).catch(() => {});
+    this.session = null;
+  }
+
+  /** Element ids for a CSS selector (empty when none match). */
+  async findAll(selector) {
+    const found = await this.call('POST', `/session/${this.session}/elements`, { using: 'css selector', value: selector });
+    return found.map((element) => element[ELEMENT]);
+  }
+
+  async click(element) {
+    await this.call('POST', `/session/${this.session}/element/${element}/click`, {});
+  }
+
+  async text(element) {
+    return this.call('GET', `/session/${this.session}/element/${element}/text`);
+  }
+
+  async attribute(element, name) {
+    return this.call('GET', `/session/${this.session}/element/${element}/attribute/${name}`);
+  }
+
+  /** The window as a PNG. */
+  async screenshot() {
+    return Buffer.from(await this.call('GET', `/session/${this.session}/screenshot`), 'base64');
+  }
+}
