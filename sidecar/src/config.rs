@@ -19,6 +19,9 @@ pub struct SidecarConfig {
     /// Three, so the platform has already judged the producer DEGRADED (two samples)
     /// when the REQUEST arrives.
     pub overflow_samples_before_request: u32,
+    /// A sentence sent once as a REPORT (OBSERVATION) when the sidecar starts, such as
+    /// what it watches and why; the platform shows it in its feed.
+    pub announcement: Option<String>,
 }
 
 impl SidecarConfig {
@@ -33,6 +36,7 @@ impl SidecarConfig {
             heartbeat_interval: Duration::from_secs(2),
             signal_interval: Duration::from_secs(1),
             overflow_samples_before_request: 3,
+            announcement: None,
         }
     }
 }

@@ -62,6 +62,10 @@ struct Args {
     /// A consumer's group (reported so the platform watches its lag).
     #[arg(long, default_value = "faultline-demo-consumers")]
     group: String,
+    /// A sentence to send once as a REPORT (OBSERVATION) after starting, such as what this
+    /// sidecar watches; the dashboard's feed shows it.
+    #[arg(long)]
+    announce: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -129,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
             }
         };
     config.workload = args.workload;
+    config.announcement = args.announce;
     if let Some(host) = args.host {
         config.host = host;
     }

@@ -103,6 +103,14 @@ async fn run_loops(shared: Arc<Shared>, probe: Box<dyn Probe>) {
     // The cluster may not be up yet (sidecars may start first).
     wait_for_topics(&shared.config.kafka).await;
     tracing::info!(id = %shared.config.id, bootstrap = %shared.config.kafka.bootstrap, "sidecar started");
+    if let Some(text) = &shared.config.announcement {
+        let body = SpeechActBody::Report {
+            about: ReportAbout::Observation,
+            text: text.clone(),
+            in_reply_to: None,
+        };
+        send_speech_act(&shared, body).await;
+    }
     tokio::join!(
         heartbeat_loop(&shared),
         signal_loop(&shared, probe),

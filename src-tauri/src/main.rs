@@ -15,6 +15,10 @@ use faultline_platform::server::{self, AppState};
 use faultline_platform::{Bus, HeadlessOptions};
 use tauri::{Manager, RunEvent};
 
+/// `faultline --start` starts the detected environment at once instead of waiting for the
+/// launch panel's Start (what `make run` does).
+const START_FLAG: &str = "--start";
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -34,12 +38,21 @@ fn main() -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![ipc::api])
         .setup(|app| {
             let launcher = tauri::async_runtime::block_on(create_launcher())?;
+            if std::env::args().any(|arg| arg == START_FLAG) {
+                let starting = launcher.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(error) = starting.autostart().await {
+                        tracing::error!(%error, "the detected environment did not start");
+                    }
+                });
+            }
             app.manage(ipc::Api(server::router(AppState::new(launcher.clone()))));
             tauri::async_runtime::spawn(ipc::forward_events(
                 app.handle().clone(),
                 launcher.bus().clone(),
             ));
             app.manage(launcher);
+            tauri::async_runtime::spawn(exit_on_signal(app.handle().clone()));
             Ok(())
         })
         .build(tauri::generate_context!())?;
@@ -80,4 +93,20 @@ async fn create_launcher() -> anyhow::Result<Arc<Launcher>> {
         Arc::new(environments::create),
         detected,
     ))
+}
+
+/// SIGTERM or Ctrl-C quit the app the same way closing its window does, so faults are
+/// reverted and the environment stopped even when a session ends or a terminal closes.
+async fn exit_on_signal(app: tauri::AppHandle) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        tracing::warn!("cannot listen for SIGTERM; quit from the window");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("asked to stop by a signal");
+    app.exit(0);
 }

@@ -8,7 +8,8 @@ packages=(
   build-essential pkg-config cmake        # librdkafka is built from source by rdkafka-sys
   libssl-dev libcurl4-openssl-dev         # ... and needs these headers
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev   # the Tauri desktop shell
-  xvfb                                    # the desktop window under test, without a screen
+  xvfb xauth                              # the desktop window under test, without a screen
+  webkit2gtk-driver dbus                  # WebKitWebDriver for tauri-driver; a session bus
   chromium                                # the dashboard's browser tests
   stress-ng                               # CPU saturation faults on the local stack
 )
@@ -34,12 +35,22 @@ if [ ${#missing[@]} -gt 0 ]; then
     -o DPkg::Lock::Timeout=300 "${missing[@]}"
 fi
 
-if [ ! -d ui/node_modules/playwright-core ]; then
-  echo "Installing the browser-test driver (playwright-core; it uses Debian's Chromium)"
+if [ ! -d ui/node_modules/playwright-core ] || [ ! -d ui/node_modules/chart.js ]; then
+  echo "Installing the dashboard's npm packages (Chart.js; playwright-core, which drives Debian's Chromium)"
   (cd ui && npm ci --no-audit --no-fund)
+fi
+
+if [ ! -x src-tauri/node_modules/.bin/tauri ]; then
+  echo "Installing the Tauri CLI from npm (it builds the .deb)"
+  (cd src-tauri && npm ci --no-audit --no-fund)
 fi
 
 if ! command -v cargo >/dev/null; then
   echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2
   exit 1
+fi
+
+if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "Installing tauri-driver (drives the desktop window in tests; about a minute)"
+  cargo install tauri-driver --version ^2 --locked
 fi

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs Faultline on rehearsal mode: the desktop app when there is a display, otherwise the
-# headless server with the dashboard at http://127.0.0.1:8080/.
+# Runs Faultline: the desktop app when there is a display, started at once on the detected
+# environment (rehearsal when Docker is absent); otherwise the headless server on rehearsal
+# with the dashboard at http://127.0.0.1:8080/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  exec cargo run --release -p faultline-desktop --bin faultline
+  exec cargo run --release -p faultline-desktop --bin faultline -- --start
 fi
 echo "No display found: starting the headless server; open http://127.0.0.1:8080/ in a browser."
 exec cargo run --release -p faultline-platform --bin faultline-server -- --env rehearsal "$@"

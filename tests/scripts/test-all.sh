@@ -23,7 +23,11 @@ cargo build --workspace --all-targets
 stage "unit and rehearsal end-to-end tests"
 cargo test --workspace -- --test-threads=1
 
-stage "dashboard in Chromium against the real server"
-(cd ui && node --test tests/)
+# Under a virtual display with a session bus: the desktop test opens the real app window.
+stage "dashboard in Chromium against the real server; the desktop app through tauri-driver"
+(cd ui && xvfb-run -a dbus-run-session -- node --test tests/)
+
+stage "desktop .deb: bundle, install with apt, launch the installed app"
+bash tests/scripts/test-deb.sh
 
 stage "done in $((SECONDS - started)) s"

@@ -39,12 +39,7 @@ export function known(value, words) {
   return typeof value === 'string' && words.includes(value) ? value : null;
 }
 
-/**
- * 'passed' or 'failed' for a finished scenario event. The event carries only a sentence
- * ("Scenario X passed." / "Scenario X failed. …"); a `status` field, where the server sends
- * one, wins.
- */
+/** 'passed' or 'failed' for a finished scenario event (its `status`). */
 export function scenarioOutcome(event) {
-  if (event?.status === 'passed' || event?.status === 'failed') return event.status;
-  return typeof event?.text === 'string' && / passed\.$/.test(event.text) ? 'passed' : 'failed';
+  return event?.status === 'passed' ? 'passed' : 'failed';
 }

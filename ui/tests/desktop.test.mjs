@@ -1,7 +1,8 @@
 // The real desktop app (the Tauri binary) under Xvfb, driven by tauri-driver and Debian's
 // WebKitWebDriver: it opens, the launch panel shows, starting rehearsal shows sidecar cards.
 // Needs a display (make test runs the UI tests under xvfb-run) and tauri-driver
-// (tests/scripts/install-deps.sh installs it).
+// (tests/scripts/install-deps.sh installs it). FAULTLINE_APP points it at another build of
+// the app, such as the one the .deb installed (tests/scripts/test-deb.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { artifacts, binary, eventually, freePort, start } from './harness.mjs';
 import { WebDriver } from './webdriver.mjs';
 
+const SHOT_PREFIX = process.env.FAULTLINE_APP ? 'installed' : 'desktop';
 let driver;
 let webdriver;
 
@@ -25,7 +27,7 @@ before(async () => {
   driver = start(tauriDriver(), ['--port', String(port), '--native-port', String(await freePort())]);
   webdriver = new WebDriver(`http://127.0.0.1:${port}`);
   await eventually(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, { what: `tauri-driver on port ${port} (${driver.output()})` });
-  await webdriver.open(binary('faultline'));
+  await webdriver.open(process.env.FAULTLINE_APP ?? binary('faultline'));
 });
 
 after(async () => {
@@ -45,7 +47,7 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
     what: 'an enabled Start button',
   });
   fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, 'desktop-launch.png'), await webdriver.screenshot());
+  fs.writeFileSync(path.join(artifacts, `${SHOT_PREFIX}-launch.png`), await webdriver.screenshot());
   await webdriver.click(start);
   await eventually(() => webdriver.findAll('#launch-steps li').then((found) => found.length > 0), { what: 'start-up steps' });
   const cards = await eventually(() => webdriver.findAll('.sidecar-card').then((found) => found.length > 0 && found), {
@@ -59,5 +61,5 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
     what: 'the launch bar saying running',
   });
   await new Promise((resolve) => setTimeout(resolve, 2000)); // let the charts draw a little
-  fs.writeFileSync(path.join(artifacts, 'desktop-dashboard.png'), await webdriver.screenshot());
+  fs.writeFileSync(path.join(artifacts, `${SHOT_PREFIX}-dashboard.png`), await webdriver.screenshot());
 });

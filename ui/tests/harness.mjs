@@ -5,7 +5,7 @@
 // /api and /ws forwarded to the server. The server embeds ui/ when it is compiled, so this
 // way the tests test the page in this tree whatever the binary was built with.
 // FAULTLINE_UI=embedded tests the page the server itself serves instead.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -22,11 +22,6 @@ export function binary(name) {
   const file = path.join(targetDir, name);
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: build the workspace first (cargo build --workspace)`);
   return file;
-}
-
-/** Whether a binary's --help mentions a flag: tests use newer flags only where they exist. */
-export function supports(name, flag) {
-  return execFileSync(binary(name), ['--help'], { encoding: 'utf8' }).includes(flag);
 }
 
 export async function freePort() {
@@ -74,17 +69,13 @@ export async function eventually(check, { timeoutMs = 20000, what = 'condition' 
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/**
- * faultline-server on rehearsal. With --no-autostart (where the binary has it) it serves and
- * waits for the launch panel; `launchPanel` says which it did.
- */
+/** faultline-server on rehearsal with --no-autostart: it serves and waits for the launch panel. */
 export async function startServer() {
   const port = await freePort();
-  const launchPanel = supports('faultline-server', '--no-autostart');
-  const server = start(binary('faultline-server'), ['--env', 'rehearsal', ...(launchPanel ? ['--no-autostart'] : []), '--listen', `127.0.0.1:${port}`]);
+  const server = start(binary('faultline-server'), ['--env', 'rehearsal', '--no-autostart', '--listen', `127.0.0.1:${port}`]);
   const api = `127.0.0.1:${port}`;
   await eventually(async () => (await fetch(`http://${api}/api/health`)).ok, { what: `the server to answer (server output: ${server.output()})` });
-  return { server, api, base: `http://${api}`, launchPanel };
+  return { server, api, base: `http://${api}` };
 }
 
 /** The page for `api` (HOST:PORT): ui/dist through a forwarding server, or the server's own. */

@@ -137,7 +137,7 @@ export function createMockPlatform({ autostart = false, rate = 0 } = {}) {
     later(4000, () => {
       run.status = 'passed';
       run.phase = 'done';
-      broadcast({ type: 'scenario', runId, scenarioId: id, phase: 'finished', text: `Scenario ${id} passed.` });
+      broadcast({ type: 'scenario', runId, scenarioId: id, phase: 'finished', status: 'passed', text: `Scenario ${id} passed.` });
     });
     return runId;
   }

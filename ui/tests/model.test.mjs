@@ -66,8 +66,8 @@ test('active faults from a snapshot open missing bands and close vanished ones',
 test('toasts for errors and turning points, never for signals', () => {
   assert.equal(toastFor({ type: 'signal', bufferFill: 1 }), null);
   assert.equal(toastFor({ type: 'condition', subjectKind: 'sidecar', condition: 'DEGRADED' }), null);
-  assert.deepEqual(toastFor({ type: 'scenario', phase: 'finished', text: 'Scenario Buffer overflow passed.' }), { tone: 'ok', text: 'Scenario Buffer overflow passed.' });
-  assert.equal(toastFor({ type: 'scenario', phase: 'finished', text: 'Scenario X failed. Not met: y.' }).tone, 'bad');
+  assert.deepEqual(toastFor({ type: 'scenario', phase: 'finished', status: 'passed', text: 'Scenario Buffer overflow passed.' }), { tone: 'ok', text: 'Scenario Buffer overflow passed.' });
+  assert.equal(toastFor({ type: 'scenario', phase: 'finished', status: 'failed', text: 'Scenario X failed. Not met: y.' }).tone, 'bad');
   assert.equal(toastFor({ type: 'fault', action: 'injected', sentence: 's' }).tone, 'warn');
   assert.equal(toastFor({ type: 'condition', subjectKind: 'broker', condition: 'DOWN', previous: 'STABLE', sentence: 'broker-2 is down' }).tone, 'bad');
   assert.equal(toastFor({ type: 'environment', status: 'failed', kind: 'local', step: 'brokers', detail: 'port taken' }).text, 'local: brokers failed: port taken');

@@ -104,6 +104,8 @@ pub enum Event {
         run_id: String,
         scenario_id: String,
         phase: RunPhase,
+        /// `running` until the `finished` phase, then `passed` or `failed`.
+        status: crate::scenarios::RunStatus,
         text: String,
     },
     /// A consumer group's lag, measured every two seconds.

@@ -10,17 +10,25 @@ pub struct Preflight {
     pub kind: String,
     pub ok: bool,
     pub checks: Vec<PreflightCheck>,
+    /// The failed checks: what stops a start.
+    pub blockers: Vec<PreflightCheck>,
 }
 
 impl Preflight {
-    pub fn blockers(&self) -> Vec<&PreflightCheck> {
-        self.checks.iter().filter(|c| !c.ok).collect()
+    fn of(kind: &str, checks: Vec<PreflightCheck>) -> Self {
+        let blockers: Vec<PreflightCheck> = checks.iter().filter(|c| !c.ok).cloned().collect();
+        Self {
+            kind: kind.to_owned(),
+            ok: blockers.is_empty(),
+            checks,
+            blockers,
+        }
     }
 
     /// One sentence naming every blocker with its fix, for a refused start.
     pub fn refusal(&self) -> String {
         let named: Vec<String> = self
-            .blockers()
+            .blockers
             .iter()
             .map(|c| match &c.fix {
                 Some(fix) => format!("{} ({fix})", c.detail),
@@ -70,11 +78,7 @@ pub fn run(
             "choose another environment".into(),
         )),
     }
-    Preflight {
-        kind: kind.to_owned(),
-        ok: checks.iter().all(|c| c.ok),
-        checks,
-    }
+    Preflight::of(kind, checks)
 }
 
 fn memory_check(kind: &str, available: Option<u64>) -> PreflightCheck {
@@ -128,10 +132,9 @@ mod tests {
 
     #[test]
     fn a_refusal_names_every_blocker_with_its_fix() {
-        let preflight = Preflight {
-            kind: "local".into(),
-            ok: false,
-            checks: vec![
+        let preflight = Preflight::of(
+            "local",
+            vec![
                 PreflightCheck::passed("Java", "Java runs".into()),
                 PreflightCheck::failed(
                     "Ports",
@@ -140,7 +143,9 @@ mod tests {
                 ),
                 PreflightCheck::failed("Kafka", "no Kafka jars".into(), "fetch them".into()),
             ],
-        };
+        );
+        assert!(!preflight.ok);
+        assert_eq!(preflight.blockers.len(), 2);
         assert_eq!(
             preflight.refusal(),
             "The local environment cannot start: port 19001 on 127.0.0.1 is in use (stop it); no Kafka jars (fetch them)."

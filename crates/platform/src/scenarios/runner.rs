@@ -123,14 +123,16 @@ impl RunView {
 
 pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunView>>) {
     let run_id = view.lock().await.run_id.clone();
-    let announce = |phase: RunPhase, text: String| {
+    let announce_as = |phase: RunPhase, status: RunStatus, text: String| {
         ctx.bus.publish(Event::Scenario {
             run_id: run_id.clone(),
             scenario_id: scenario.id.clone(),
             phase,
+            status,
             text,
         });
     };
+    let announce = |phase: RunPhase, text: String| announce_as(phase, RunStatus::Running, text);
     announce(
         RunPhase::Started,
         format!("Scenario {} started.", scenario.title),
@@ -294,8 +296,9 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         None => format!("Scenario {} passed.", scenario.title),
         Some(reason) => format!("Scenario {} failed. {reason}", scenario.title),
     };
+    let status = view.status;
     drop(view);
-    announce(RunPhase::Finished, summary);
+    announce_as(RunPhase::Finished, status, summary);
 }
 
 /// How long a run waits for the previous trouble to clear before it starts.

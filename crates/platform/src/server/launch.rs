@@ -59,10 +59,9 @@ pub async fn start(State(app): State<AppState>, body: Option<Json<StartRequest>>
 }
 
 fn blocked(preflight: Preflight) -> Response {
-    let blockers: Vec<_> = preflight.blockers().into_iter().cloned().collect();
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        Json(json!({ "error": preflight.refusal(), "blockers": blockers })),
+        Json(json!({ "error": preflight.refusal(), "blockers": preflight.blockers })),
     )
         .into_response()
 }
