@@ -69,5 +69,5 @@ export function parsePreflight(raw) {
 }
 
 export function parseBlockers(list) {
-  return (Array.isArray(list) ? list : []).map((b) => ({ what: text(b?.what, 300) ?? '?', fix: text(b?.fix, 300) }));
+  return (Array.isArray(list) ? list : []).map((b) => ({ what: text(b?.detail, 300) ?? '?', fix: text(b?.fix, 300) }));
 }

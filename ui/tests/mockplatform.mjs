@@ -148,12 +148,12 @@ export function createMockPlatform({ autostart = false, rate = 0 } = {}) {
     'GET /api/launch': () => [200, launchJson()],
     'GET /api/launch/preflight': (url) => {
       const kind = url.searchParams.get('kind');
-      if (kind === 'local') return [200, { kind, ok: false, checks: [{ name: 'Java', ok: false, detail: EVIL }], blockers: [{ what: 'Java 17 or newer is missing', fix: 'sudo apt-get install openjdk-17-jre-headless' }] }];
+      if (kind === 'local') return [200, { kind, ok: false, checks: [{ name: 'Java', ok: false, detail: EVIL }], blockers: [{ name: 'Java', ok: false, detail: 'Java 17 or newer is missing', fix: 'sudo apt-get install openjdk-17-jre-headless' }] }];
       return [200, { kind, ok: true, checks: [{ name: 'Ports', ok: true, detail: '3 loopback ports free' }, { name: 'Memory', ok: true, detail: `2 GiB free ${EVIL}` }], blockers: [] }];
     },
     'POST /api/environment/start': (_url, body) => {
       if (launch.state === 'starting' || launch.state === 'running') return [409, { error: `The ${launch.kind} environment is already ${launch.state}.` }];
-      if (!CHOICES.some((c) => c.kind === body?.kind && c.available)) return [422, { error: 'Pre-flight failed.', blockers: [{ what: `${body?.kind} is not available here`, fix: 'Choose rehearsal.' }] }];
+      if (!CHOICES.some((c) => c.kind === body?.kind && c.available)) return [422, { error: 'Pre-flight failed.', blockers: [{ name: 'Environment', ok: false, detail: `${body?.kind} is not available here`, fix: 'Choose rehearsal.' }] }];
       start(body.kind);
       return [202, launchJson()];
     },

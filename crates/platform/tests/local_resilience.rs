@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::processes::{sidecar_process, ServerProcess};
 use common::*;
-use faultline_platform::environments::local::{kill_recorded, Ports};
+use faultline_platform::environments::local::{kill_recorded, Ports, Toxic};
 use faultline_platform::environments::{Environment, LocalConfig, LocalEnvironment};
 use faultline_platform::Bus;
 use faultline_protocol::topics;
@@ -105,6 +105,38 @@ async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
         let expected = if id == "victim" { "INACTIVE" } else { "ACTIVE" };
         assert_eq!(status, expected, "{id} after the restart: {rows:?}");
     }
+
+    // (3) Toxiproxy restarted with a toxic in place (the way out when it hangs removing
+    // one): the toxic is gone, every proxy is back, and the sidecars stay ACTIVE through it.
+    let toxiproxy = stack.toxiproxy();
+    let latency = Toxic {
+        name: "faultline-latency".into(),
+        kind: "latency".into(),
+        stream: "downstream".into(),
+        toxicity: 1.0,
+        attributes: serde_json::json!({"latency": 300, "jitter": 0}),
+    };
+    toxiproxy
+        .add_toxic("broker-1", &latency)
+        .await
+        .expect("a toxic is added");
+    stack.restart_toxiproxy().await.expect("Toxiproxy restarts");
+    let proxies = toxiproxy.proxies().await.expect("Toxiproxy answers");
+    assert_eq!(proxies.len(), 3, "{proxies:?}");
+    assert!(proxies.iter().all(|p| p.toxics.is_empty()), "{proxies:?}");
+    let expected = |id: &str| if id == "victim" { "INACTIVE" } else { "ACTIVE" };
+    let through = eventually(Duration::from_secs(20), || async {
+        let rows = statuses(&server).await;
+        rows.iter()
+            .all(|(id, status)| status == expected(id))
+            .then_some(())
+    })
+    .await;
+    assert!(
+        through.is_some(),
+        "after Toxiproxy restarted: {:?}",
+        statuses(&server).await
+    );
 
     drop(server);
     stack.stop().await;

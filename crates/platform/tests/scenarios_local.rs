@@ -52,8 +52,8 @@ async fn all_six_scenarios_pass_on_real_kafka() {
     for id in selected() {
         let run = run_scenario(&server, id, Duration::from_secs(400)).await;
         eprintln!(
-            "{id}: {} stopwatch {} {}",
-            run["status"], run["stopwatch"], run["reason"]
+            "{id}: {} stopwatch {} {} expectations {}",
+            run["status"], run["stopwatch"], run["reason"], run["expectations"]
         );
         if let Some(problem) = problems(&run) {
             failures.push(format!("{id}: {problem}\n{run:#}"));

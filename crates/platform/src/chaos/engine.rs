@@ -187,8 +187,9 @@ impl Chaos {
         Ok(sentence)
     }
 
-    /// Reverts what one scenario run injected, newest first.
-    pub async fn revert_run(&self, run_id: &str) -> Vec<String> {
+    /// Reverts what one scenario run injected, newest first: the sentences of what was
+    /// reverted, or every failure, each with its reason (the rest is still attempted).
+    pub async fn revert_run(&self, run_id: &str) -> Result<Vec<String>, Vec<String>> {
         let ids: Vec<String> = {
             let ledger = self.ledger.lock().await;
             ledger
@@ -200,13 +201,21 @@ impl Chaos {
                 .collect()
         };
         let mut done = Vec::new();
+        let mut failed = Vec::new();
         for id in ids {
             match self.revert(&id).await {
                 Ok(sentence) => done.push(sentence),
-                Err(error) => tracing::error!(%error, "fault of run {run_id} not reverted"),
+                Err(error) => {
+                    tracing::error!(%error, "fault of run {run_id} not reverted");
+                    failed.push(error.to_string());
+                }
             }
         }
-        done
+        if failed.is_empty() {
+            Ok(done)
+        } else {
+            Err(failed)
+        }
     }
 
     /// The panic button: reverts everything, newest first, then waits (up to

@@ -265,9 +265,15 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         }
     }
 
-    let reverted = ctx.chaos.revert_run(&run_id).await;
+    let leftovers = ctx.chaos.revert_run(&run_id).await;
     let mut view = view.lock().await;
-    view.reverted = reverted;
+    let not_reverted = match leftovers {
+        Ok(reverted) => {
+            view.reverted = reverted;
+            Vec::new()
+        }
+        Err(failed) => failed,
+    };
     let missed: Vec<String> = view
         .expectations
         .iter()
@@ -276,12 +282,18 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         .collect();
     let step_errors: Vec<String> = view.steps.iter().filter_map(|s| s.error.clone()).collect();
     let unrecovered = healed_at.is_some() && recovered_at.is_none();
-    view.status = if missed.is_empty() && step_errors.is_empty() && !unrecovered {
-        RunStatus::Passed
-    } else {
-        RunStatus::Failed
-    };
+    view.status =
+        if missed.is_empty() && step_errors.is_empty() && !unrecovered && not_reverted.is_empty() {
+            RunStatus::Passed
+        } else {
+            RunStatus::Failed
+        };
     view.reason = match (missed.is_empty(), step_errors.is_empty(), unrecovered) {
+        // A fault left behind outweighs everything else: the presenter must act on it.
+        _ if !not_reverted.is_empty() => Some(format!(
+            "Faults left behind (use Restore all): {}.",
+            not_reverted.join("; ")
+        )),
         (true, true, false) => None,
         (false, _, _) => Some(format!("Not met: {}.", missed.join("; "))),
         (true, false, _) => Some(format!("A step failed: {}.", step_errors.join("; "))),
@@ -303,6 +315,10 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
 
 /// How long a run waits for the previous trouble to clear before it starts.
 const SETTLE_WITHIN: Duration = Duration::from_secs(90);
+/// How long everything must stay calm before a run starts: the aftermath of the previous
+/// scenario (a group rebalancing, latency averages still high) comes and goes, and an
+/// expectation that already holds at injection would make the stopwatch say 0 ms.
+const CALM_FOR: Duration = Duration::from_secs(5);
 
 /// Waits until everything is STABLE and no detection the run expects already holds, so that
 /// what the run detects is caused by the run (a previous scenario's recovery, or a latency
@@ -320,18 +336,28 @@ async fn settle(
                 .iter()
                 .any(|t| t.reference() == Reference::Injection && t.holds_now(world))
     };
-    let mut settled = true;
-    while !calm(world) {
-        world.forget_history();
-        match tokio::time::timeout_at(deadline, events.recv()).await {
-            Ok(Ok(event)) => world.apply(&event.event),
-            Ok(Err(RecvError::Lagged(_))) => {}
-            Ok(Err(RecvError::Closed)) | Err(_) => {
-                settled = false;
-                break;
+    let mut calm_since: Option<tokio::time::Instant> = None;
+    let settled = loop {
+        let now = tokio::time::Instant::now();
+        if calm(world) {
+            let since = *calm_since.get_or_insert(now);
+            if now - since >= CALM_FOR {
+                break true;
             }
+        } else {
+            calm_since = None;
         }
-    }
+        if now >= deadline {
+            break false;
+        }
+        world.forget_history();
+        let wake = calm_since.map_or(deadline, |since| (since + CALM_FOR).min(deadline));
+        match tokio::time::timeout_at(wake, events.recv()).await {
+            Ok(Ok(event)) => world.apply(&event.event),
+            Ok(Err(RecvError::Lagged(_))) | Err(_) => {}
+            Ok(Err(RecvError::Closed)) => break false,
+        }
+    };
     world.forget_history();
     settled
 }
@@ -373,7 +399,12 @@ async fn run_step(
             }
             Ok(done.join(" "))
         }
-        (Action::Heal, None) => Ok(ctx.chaos.revert_run(run_id).await.join(" ")),
+        (Action::Heal, None) => ctx
+            .chaos
+            .revert_run(run_id)
+            .await
+            .map(|done| done.join(" "))
+            .map_err(|failed| failed.join("; ")),
         (Action::Note, _) => Ok(String::new()),
         (_, None) => Err("the step has no fault".into()),
     }

@@ -338,6 +338,18 @@ impl LocalEnvironment {
         Ok(())
     }
 
+    /// Stops Toxiproxy and starts it again with clean proxies: every toxic is gone and
+    /// every client connection through it is dropped (clients reconnect). The way out when
+    /// Toxiproxy hangs removing a toxic, which it does under Kafka traffic
+    /// (Shopify/toxiproxy#412, #558).
+    pub async fn restart_toxiproxy(&self) -> Result<(), String> {
+        let running = self.inner.lock().await.stack.get(TOXIPROXY).cloned();
+        if let Some(record) = running {
+            record.stop(Duration::from_secs(5)).await;
+        }
+        self.start_toxiproxy().await
+    }
+
     async fn spawn_broker(&self, broker: u8) -> Result<(), String> {
         let record = self
             .spawn(

@@ -85,7 +85,7 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
                 "the sidecar binary is not runnable ({})",
                 config.sidecar.display()
             ),
-            "build it with `cargo build -p faultline-sidecar`",
+            "build it beside Faultline: `cargo build --release -p faultline-sidecar` (without --release for a debug build)",
         ));
     }
     let taken: Vec<u16> = ports

@@ -57,10 +57,7 @@ pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, St
     let mut receipt = Receipt::default();
     for toxic in toxics {
         // A toxic of that name left from an earlier run would make the add fail.
-        toxiproxy
-            .remove_toxic(&proxy, &toxic.name)
-            .await
-            .map_err(|e| e.to_string())?;
+        remove(env, &proxy, &toxic.name).await?;
         toxiproxy
             .add_toxic(&proxy, &toxic)
             .await
@@ -71,14 +68,22 @@ pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, St
 }
 
 pub async fn revert(env: &LocalEnvironment, receipt: &Receipt) -> Result<(), String> {
-    let toxiproxy = env.toxiproxy();
     for (proxy, name) in &receipt.toxics {
-        toxiproxy
-            .remove_toxic(proxy, name)
-            .await
-            .map_err(|e| e.to_string())?;
+        remove(env, proxy, name).await?;
     }
     Ok(())
+}
+
+/// Removes a toxic; when Toxiproxy does not answer (it can hang removing a latency toxic
+/// while Kafka traffic flows), restarts it, which removes every toxic for certain.
+async fn remove(env: &LocalEnvironment, proxy: &str, name: &str) -> Result<(), String> {
+    let Err(error) = env.toxiproxy().remove_toxic(proxy, name).await else {
+        return Ok(());
+    };
+    tracing::warn!(%error, proxy, toxic = name, "Toxiproxy did not remove a toxic; restarting it");
+    env.restart_toxiproxy()
+        .await
+        .map_err(|restart| format!("{error}; restarting Toxiproxy failed too: {restart}"))
 }
 
 fn toxic(name: &str, kind: &str, stream: &str, attributes: serde_json::Value) -> Toxic {
