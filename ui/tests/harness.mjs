@@ -1,10 +1,10 @@
 // Starts the real faultline-server, the page, and Debian's Chromium for the browser tests, and
 // stops them again. Binaries come from the cargo target dir (FAULTLINE_TARGET_DIR overrides).
 //
-// The page: by default ui/dist/ (built here by build.mjs) served with the server's CSP, with
-// /api and /ws forwarded to the server. The server embeds ui/ when it is compiled, so this
-// way the tests test the page in this tree whatever the binary was built with.
-// FAULTLINE_UI=embedded tests the page the server itself serves instead.
+// The page: by default the one the server itself serves (with its own CSP), which the cargo
+// build assembled from this tree. FAULTLINE_UI=dist instead serves a fresh ui/dist/ (built
+// here by build.mjs) with the server's CSP and /api and /ws forwarded to the server: for
+// working on the page without rebuilding the binary.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -78,10 +78,10 @@ export async function startServer() {
   return { server, api, base: `http://${api}` };
 }
 
-/** The page for `api` (HOST:PORT): ui/dist through a forwarding server, or the server's own. */
+/** The page for `api` (HOST:PORT): the server's own, or ui/dist through a forwarding server. */
 export async function startPage(api) {
-  if (process.env.FAULTLINE_UI === 'embedded') return { base: `http://${api}`, close: async () => {} };
-  return serveUi({ root: build(), proxy: api });
+  if (process.env.FAULTLINE_UI === 'dist') return serveUi({ root: build(), proxy: api });
+  return { base: `http://${api}`, close: async () => {} };
 }
 
 export async function environment(base) {
