@@ -35,21 +35,39 @@ export async function freePort() {
   });
 }
 
-/** A child process whose output is kept for failure messages; stop() sends SIGTERM and waits. */
+/**
+ * A child process in a process group of its own, whose output is kept for failure messages.
+ * stop() sends SIGTERM to the whole group and waits until every process in it is gone
+ * (SIGKILL after 15 s): tauri-driver starts WebKitWebDriver, which starts the app, and an app
+ * left behind would keep this test process alive through the pipes it inherited.
+ */
 export function start(file, args) {
-  const child = spawn(file, args, { env: { ...process.env, RUST_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, {
+    env: { ...process.env, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+      return true;
+    } catch {
+      return false; // no process is left in the group
+    }
+  };
   return {
     child,
     output: () => output,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-      await exited;
-      clearTimeout(timer);
+      signal('SIGTERM');
+      const deadline = Date.now() + 15000;
+      while (signal(0)) {
+        if (Date.now() > deadline) signal('SIGKILL');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
   };
 }
