@@ -50,12 +50,15 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
   fs.writeFileSync(path.join(artifacts, `${SHOT_PREFIX}-launch.png`), await webdriver.screenshot());
   await webdriver.click(start);
   await eventually(() => webdriver.findAll('#launch-steps li').then((found) => found.length > 0), { what: 'start-up steps' });
-  const cards = await eventually(() => webdriver.findAll('.sidecar-card').then((found) => found.length > 0 && found), {
+  // Cards appear one by one as sidecars register: wait for the one this test names.
+  await eventually(async () => {
+    const cards = await webdriver.findAll('.sidecar-card');
+    const found = await Promise.all(cards.map((card) => webdriver.attribute(card, 'data-sidecar-id')));
+    return found.includes('producer-1') && found;
+  }, {
     timeoutMs: 90000,
-    what: 'sidecar cards in the app window',
+    what: 'the producer-1 sidecar card in the app window',
   });
-  const ids = await Promise.all(cards.map((card) => webdriver.attribute(card, 'data-sidecar-id')));
-  assert.ok(ids.includes('producer-1'), `cards: ${ids.join(', ')}`);
   await eventually(() => webdriver.findAll('#launch[data-state="running"]').then((found) => found.length > 0), {
     timeoutMs: 60000,
     what: 'the launch bar saying running',
