@@ -39,6 +39,11 @@ transaction.state.log.replication.factor={replication}
 transaction.state.log.min.isr={min_isr}
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
+# Leadership returns to each partition's preferred broker within seconds of a disruption
+# (default: 5 minutes), so every scenario starts from the same layout whatever ran before
+# it: latency on broker-1 must reach the partitions broker-1 normally leads.
+auto.leader.rebalance.enable=true
+leader.imbalance.check.interval.seconds=5
 ",
         voters = voters.join(","),
         client = ports.client(broker),
@@ -172,6 +177,7 @@ mod tests {
         ));
         assert!(text.contains("min.insync.replicas=2"));
         assert!(text.contains("default.replication.factor=3"));
+        assert!(text.contains("leader.imbalance.check.interval.seconds=5"));
     }
 
     #[test]
