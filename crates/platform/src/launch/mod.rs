@@ -12,7 +12,6 @@ pub use preflight::Preflight;
 pub use stage::Stage;
 pub use status::{Choice, Detection, LaunchState, LaunchStatus, StepView};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::broadcast::error::RecvError;
@@ -38,8 +37,6 @@ pub struct Launcher {
     initial_kind: String,
     initial_options: HeadlessOptions,
     stage: RwLock<Arc<Stage>>,
-    /// Whether the current stage has never been started, so a start may use it as is.
-    fresh: AtomicBool,
     status: Mutex<LaunchStatus>,
     bring_up: Mutex<Option<JoinHandle<()>>>,
     /// Starts and stops one at a time.
@@ -75,7 +72,6 @@ impl Launcher {
             initial_kind: kind,
             initial_options: options,
             stage: RwLock::new(stage),
-            fresh: AtomicBool::new(true),
             status: Mutex::new(status),
             bring_up: Mutex::new(None),
             transition: tokio::sync::Mutex::new(()),
@@ -190,7 +186,6 @@ impl Launcher {
         if let Ok(mut slot) = self.stage.write() {
             *slot = stage.clone();
         }
-        self.fresh.store(false, Ordering::SeqCst);
         let status = self.update(|status| {
             status.kind = request.kind.clone();
             status.state = LaunchState::Starting;
@@ -220,7 +215,9 @@ impl Launcher {
     /// one from the factory.
     fn stage_for(&self, request: &StartRequest) -> Result<Arc<Stage>, LaunchError> {
         let current = self.stage();
-        if self.fresh.load(Ordering::SeqCst) && current.environment.kind() == request.kind {
+        // Never started yet: the first stage may be used as it is.
+        let fresh = self.status().started_at_ms.is_none();
+        if fresh && current.environment.kind() == request.kind {
             return Ok(current);
         }
         let environment = (self.factory)(request).map_err(LaunchError::Invalid)?;
