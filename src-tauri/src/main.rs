@@ -12,7 +12,6 @@ use std::sync::Arc;
 use faultline_platform::environments::{self, StartRequest};
 use faultline_platform::launch::{self, Launcher};
 use faultline_platform::server::{self, AppState};
-use faultline_platform::{Bus, HeadlessOptions};
 use tauri::{Manager, RunEvent};
 
 /// `faultline --start` starts the detected environment at once instead of waiting for the
@@ -84,15 +83,8 @@ async fn create_launcher() -> anyhow::Result<Arc<Launcher>> {
         kind: detected.kind.clone(),
         ..StartRequest::default()
     };
-    let environment = environments::create(&request).map_err(anyhow::Error::msg)?;
-    let options = HeadlessOptions::for_environment(environment.kind());
-    Ok(Launcher::new(
-        Bus::new(),
-        environment,
-        options,
-        Arc::new(environments::create),
-        detected,
-    ))
+    Launcher::for_detected(detected, request, Arc::new(environments::create), None)
+        .map_err(anyhow::Error::msg)
 }
 
 /// SIGTERM or Ctrl-C quit the app the same way closing its window does, so faults are

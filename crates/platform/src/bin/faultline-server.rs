@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use faultline_platform::environments::{self, EnvironmentFactory, StartRequest};
 use faultline_platform::launch::{self, Detection, Launcher};
-use faultline_platform::{Bus, Headless, HeadlessOptions};
+use faultline_platform::Headless;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum EnvKind {
@@ -88,13 +88,9 @@ async fn main() -> anyhow::Result<()> {
         request.kafka_config = kafka_config.clone();
         environments::create(&request)
     });
-    let environment = factory(&first).map_err(anyhow::Error::msg)?;
-    let mut options = HeadlessOptions::for_environment(environment.kind());
-    if let Some(dir) = args.scenarios {
-        options.scenarios_dir = Some(dir);
-    }
     tracing::info!(kind = %detected.kind, reason = %detected.reason, "environment");
-    let launcher = Launcher::new(Bus::new(), environment, options, factory, detected);
+    let launcher = Launcher::for_detected(detected, first, factory, args.scenarios)
+        .map_err(anyhow::Error::msg)?;
     let headless = Headless::serve(args.listen, launcher.clone()).await?;
     if args.no_autostart {
         println!(

@@ -80,6 +80,28 @@ impl Launcher {
         launcher
     }
 
+    /// A launcher on a new bus whose first stage is the detected kind, built by `factory`
+    /// (the desktop app and `faultline-server` both start this way).
+    pub fn for_detected(
+        detected: Detection,
+        request: StartRequest,
+        factory: EnvironmentFactory,
+        scenarios_dir: Option<std::path::PathBuf>,
+    ) -> Result<Arc<Self>, String> {
+        let environment = factory(&request)?;
+        let mut options = HeadlessOptions::for_environment(environment.kind());
+        if scenarios_dir.is_some() {
+            options.scenarios_dir = scenarios_dir;
+        }
+        Ok(Self::new(
+            Bus::new(),
+            environment,
+            options,
+            factory,
+            detected,
+        ))
+    }
+
     pub fn bus(&self) -> &Bus {
         &self.bus
     }
