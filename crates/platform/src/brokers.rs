@@ -1,6 +1,7 @@
 //! Reads every broker's health over JMX once a second: under-replicated and offline
-//! partitions, the active controller count, and how idle the request handler and network
-//! threads are. A broker that cannot be read is DOWN.
+//! partitions, the active controller count, how idle the request handler and network
+//! threads are, and how many partitions are led away from their preferred replica. A
+//! broker that cannot be read is DOWN.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -38,6 +39,11 @@ const REQUEST_IDLE: (&str, &str) = (
 );
 const NETWORK_IDLE: (&str, &str) = (
     "kafka.network:type=SocketServer,name=NetworkProcessorAvgIdlePercent",
+    "Value",
+);
+/// Kept by every KRaft controller; brokers that are not controllers do not have it.
+const PREFERRED_IMBALANCE: (&str, &str) = (
+    "kafka.controller:type=KafkaController,name=PreferredReplicaImbalanceCount",
     "Value",
 );
 
@@ -103,6 +109,7 @@ async fn watch<F: Future<Output = BrokerReading>>(ctx: Context, broker: i32, rea
             active_controller: reading.active_controller,
             request_handler_idle_pct: reading.request_idle_pct,
             network_processor_idle_pct: reading.network_idle_pct,
+            preferred_replica_imbalance: reading.preferred_replica_imbalance,
         });
         if let Ok(mut brokers) = ctx.state.brokers.write() {
             brokers.insert(
@@ -114,6 +121,7 @@ async fn watch<F: Future<Output = BrokerReading>>(ctx: Context, broker: i32, rea
                     active_controller: reading.active_controller,
                     request_handler_idle_pct: reading.request_idle_pct,
                     network_processor_idle_pct: reading.network_idle_pct,
+                    preferred_replica_imbalance: reading.preferred_replica_imbalance,
                     condition: verdict.condition,
                     confidence: verdict.confidence,
                     sentence: verdict.sentence.clone(),
@@ -174,6 +182,11 @@ async fn read(client: &JmxClient, broker: i32) -> BrokerReading {
             .map(|v| v as i64),
         request_idle_pct: percent(number(client, REQUEST_IDLE).await.ok().flatten()),
         network_idle_pct: percent(number(client, NETWORK_IDLE).await.ok().flatten()),
+        preferred_replica_imbalance: number(client, PREFERRED_IMBALANCE)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v as i64),
     }
 }
 

@@ -82,6 +82,8 @@ pub enum Event {
         active_controller: Option<i64>,
         request_handler_idle_pct: Option<f64>,
         network_processor_idle_pct: Option<f64>,
+        /// Partitions led by another broker than their preferred one (controllers only).
+        preferred_replica_imbalance: Option<i64>,
     },
     /// A fault was injected, reverted, or could not be injected.
     #[serde(rename_all = "camelCase")]

@@ -1,6 +1,7 @@
 //! No fault outlives a crash: `faultline-server --env local` is killed with SIGKILL while a
 //! latency toxic, a stopped broker and a stress-ng process are active; the next start
-//! reverts all three and reports it. Needs the local stack fetched.
+//! reverts all three and reports it. On the way, a second Faultline started beside the
+//! first is refused without touching its stack. Needs the local stack fetched.
 
 mod common;
 
@@ -55,6 +56,28 @@ async fn faults_left_by_a_killed_server_are_reverted_on_the_next_start() {
     init_logging();
     let _guard = StackGuard;
     let mut server = ServerProcess::start(&["--env", "local"], &[]).await;
+    ready(&server).await;
+
+    // A second Faultline on the same stack is refused and touches nothing of it.
+    let second = ServerProcess::start(&["--env", "local"], &[]).await;
+    let refused = eventually(Duration::from_secs(60), || async {
+        let environment = get_json(&second, "/api/environment").await;
+        (environment["state"] == "failed").then_some(environment)
+    })
+    .await
+    .expect("the second Faultline's start fails");
+    let reason = refused["error"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!("another Faultline (process {})", server.process.pid())),
+        "{refused}"
+    );
+    let preflight = get_json(&second, "/api/launch/preflight?kind=local").await;
+    assert_eq!(preflight["ok"], false, "{preflight}");
+    assert!(
+        preflight["blockers"].to_string().contains("another Faultline"),
+        "{preflight}"
+    );
+    drop(second);
     ready(&server).await;
 
     let injected = [

@@ -14,6 +14,8 @@ pub struct BrokerReading {
     pub request_idle_pct: Option<f64>,
     /// 0–100.
     pub network_idle_pct: Option<f64>,
+    /// Partitions whose leader is not their preferred replica, as a controller counts them.
+    pub preferred_replica_imbalance: Option<i64>,
 }
 
 /// Idle share of request handler or network threads below which a broker is saturated.
@@ -128,6 +130,7 @@ mod tests {
             active_controller: Some(0),
             request_idle_pct: Some(95.0),
             network_idle_pct: Some(97.0),
+            preferred_replica_imbalance: Some(0),
         }
     }
 

@@ -16,6 +16,12 @@ pub use preflight::PreflightCheck;
 pub use progress::Progress;
 pub use rehearsal::{RehearsalConfig, RehearsalEnvironment};
 
+/// The demo producers' nominal rate, messages per second, on every environment. The
+/// buffer-overflow scenario bursts a thousand times above it: 100 000 messages of 512 B a
+/// second outrun what three local brokers behind Toxiproxy absorb even on a fast laptop, so
+/// the 2 MB buffer fills for certain; ten times less was sometimes absorbed on an idle one.
+pub const DEMO_PRODUCER_RATE: u32 = 100;
+
 use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
 use serde::Serialize;

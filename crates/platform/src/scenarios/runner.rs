@@ -319,19 +319,27 @@ const SETTLE_WITHIN: Duration = Duration::from_secs(90);
 /// scenario (a group rebalancing, latency averages still high) comes and goes, and an
 /// expectation that already holds at injection would make the stopwatch say 0 ms.
 const CALM_FOR: Duration = Duration::from_secs(5);
+/// How long a run also waits for every partition's leadership to return to its preferred
+/// broker. A fault on broker 1 shows nothing if broker 1 leads nothing, which it may not
+/// right after another broker's trouble; clusters that never rebalance leadership by
+/// themselves must not keep a run from starting, so this wait is capped.
+const LEADERSHIP_WITHIN: Duration = Duration::from_secs(30);
 
-/// Waits until everything is STABLE and no detection the run expects already holds, so that
-/// what the run detects is caused by the run (a previous scenario's recovery, or a latency
-/// average still carrying its slow requests, may still be under way). False if it never
-/// settles.
+/// Waits until everything is STABLE, leadership is back on the preferred brokers (for at
+/// most LEADERSHIP_WITHIN) and no detection the run expects already holds, so that what the
+/// run detects is caused by the run (a previous scenario's recovery, or a latency average
+/// still carrying its slow requests, may still be under way). False if it never settles.
 async fn settle(
     world: &mut World,
     events: &mut tokio::sync::broadcast::Receiver<Arc<crate::BusEvent>>,
     tracked: &[Tracked],
 ) -> bool {
-    let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
+    let started = tokio::time::Instant::now();
+    let deadline = started + SETTLE_WITHIN;
     let calm = |world: &World| {
         world.all_stable()
+            && (world.leadership_preferred()
+                || tokio::time::Instant::now() >= started + LEADERSHIP_WITHIN)
             && !tracked
                 .iter()
                 .any(|t| t.reference() == Reference::Injection && t.holds_now(world))

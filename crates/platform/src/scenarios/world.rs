@@ -15,6 +15,8 @@ pub struct World {
     pub inactive: HashSet<String>,
     pub under_replicated: HashMap<i32, i64>,
     pub request_idle_pct: HashMap<i32, f64>,
+    /// Partitions led away from their preferred replica, as each controller counts them.
+    pub preferred_replica_imbalance: HashMap<i32, i64>,
     pub latency_ms: HashMap<String, f64>,
     pub lag_seconds: HashMap<String, f64>,
     pub healed: HashSet<String>,
@@ -51,6 +53,9 @@ impl World {
                     .insert(format!("broker-{id}"), (b.condition, Situation::Normal));
                 if let Some(urp) = b.under_replicated_partitions {
                     world.under_replicated.insert(*id, urp);
+                }
+                if let Some(imbalance) = b.preferred_replica_imbalance {
+                    world.preferred_replica_imbalance.insert(*id, imbalance);
                 }
             }
         }
@@ -89,10 +94,14 @@ impl World {
                 broker_id,
                 under_replicated_partitions,
                 request_handler_idle_pct,
+                preferred_replica_imbalance,
                 ..
             } => {
                 if let Some(urp) = under_replicated_partitions {
                     self.under_replicated.insert(*broker_id, *urp);
+                }
+                if let Some(imbalance) = preferred_replica_imbalance {
+                    self.preferred_replica_imbalance.insert(*broker_id, *imbalance);
                 }
                 if let Some(idle) = request_handler_idle_pct {
                     self.request_idle_pct.insert(*broker_id, *idle);
@@ -143,6 +152,12 @@ impl World {
         calm && self.under_replicated() == 0
     }
 
+    /// Every partition is led by its preferred replica, as far as any controller reports
+    /// (true where no broker reports it, like the embedded rehearsal cluster).
+    pub fn leadership_preferred(&self) -> bool {
+        self.preferred_replica_imbalance.values().all(|n| *n == 0)
+    }
+
     /// The subjects that are not STABLE, for a failure message.
     pub fn unstable(&self) -> Vec<String> {
         let mut names: Vec<String> = self
@@ -161,5 +176,36 @@ impl World {
         }
         names.sort();
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broker(broker_id: i32, imbalance: Option<i64>) -> Event {
+        Event::Broker {
+            broker_id,
+            reachable: true,
+            under_replicated_partitions: Some(0),
+            offline_partitions: Some(0),
+            active_controller: Some(0),
+            request_handler_idle_pct: None,
+            network_processor_idle_pct: None,
+            preferred_replica_imbalance: imbalance,
+        }
+    }
+
+    #[test]
+    fn leadership_is_preferred_once_every_controller_counts_zero() {
+        let mut world = World::default();
+        assert!(world.leadership_preferred(), "nothing reported");
+        world.apply(&broker(1, Some(2)));
+        world.apply(&broker(2, None));
+        assert!(!world.leadership_preferred());
+        world.apply(&broker(3, Some(0)));
+        assert!(!world.leadership_preferred(), "broker 1 still counts 2");
+        world.apply(&broker(1, Some(0)));
+        assert!(world.leadership_preferred());
     }
 }

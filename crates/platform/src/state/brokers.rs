@@ -13,6 +13,7 @@ pub struct BrokerObservation {
     pub active_controller: Option<i64>,
     pub request_handler_idle_pct: Option<f64>,
     pub network_processor_idle_pct: Option<f64>,
+    pub preferred_replica_imbalance: Option<i64>,
     pub condition: Condition,
     pub confidence: Confidence,
     pub sentence: Option<String>,

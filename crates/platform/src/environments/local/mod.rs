@@ -9,6 +9,7 @@ mod faults;
 mod kafka;
 mod preflight;
 pub(crate) mod process;
+mod run_lock;
 mod stack_file;
 mod toxiproxy;
 mod workloads;
@@ -35,6 +36,7 @@ use super::{
 };
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
+use run_lock::{Holder, RunLock};
 use stack_file::StackFile;
 
 const TOXIPROXY: &str = "toxiproxy";
@@ -50,6 +52,8 @@ pub struct LocalEnvironment {
 struct Inner {
     stack: StackFile,
     life: LifecycleState,
+    /// Held from start until the stack is stopped and its record removed.
+    lock: Option<RunLock>,
 }
 
 fn broker_name(broker: u8) -> String {
@@ -175,6 +179,20 @@ impl LocalEnvironment {
         Ok(true)
     }
 
+    /// Kept until `stop` has stopped the stack; a start that failed keeps it for the retry.
+    async fn take_run_lock(&self) -> Result<(), String> {
+        let mut inner = self.inner.lock().await;
+        if inner.lock.is_none() {
+            // It may wait out another process's probe for a moment.
+            let run_dir = self.config.run_dir.clone();
+            let lock = tokio::task::spawn_blocking(move || RunLock::take(&run_dir))
+                .await
+                .map_err(|e| format!("taking the run lock failed: {e}"))??;
+            inner.lock = Some(lock);
+        }
+        Ok(())
+    }
+
     async fn spawn(&self, name: &str, command: Command) -> Result<ProcessRecord, String> {
         let log = self.config.run_dir.join("logs").join(format!("{name}.log"));
         let record = process::spawn(name, command, &log).map_err(|e| e.to_string())?;
@@ -189,6 +207,12 @@ impl LocalEnvironment {
 
     async fn start_steps(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
         let progress = Progress::new(bus, self.kind());
+        progress
+            .step(
+                "Make sure no other Faultline runs this stack",
+                self.take_run_lock(),
+            )
+            .await?;
         let adopted = progress
             .step(
                 "Look for a stack left by a previous run",
@@ -516,6 +540,13 @@ impl Environment for LocalEnvironment {
     }
 
     fn preflight(&self) -> Vec<PreflightCheck> {
+        if let Holder::Other(reason) = RunLock::holder(&self.config.run_dir) {
+            return vec![PreflightCheck::failed(
+                "Stack",
+                reason,
+                "use that Faultline, or stop its environment (or quit it) and start here".into(),
+            )];
+        }
         let running = self
             .inner
             .try_lock()
@@ -545,17 +576,22 @@ impl Environment for LocalEnvironment {
     }
 
     /// Sidecars first (they write their tombstones while Kafka is still up), then the
-    /// workloads, the brokers, and Toxiproxy.
+    /// workloads, the brokers, and Toxiproxy. A Faultline that never took the run lock owns
+    /// nothing here: its stop must not touch the stack record of the one that does.
     async fn stop(&self) {
         let stack = {
             let mut inner = self.inner.lock().await;
             inner.life.stopped();
+            if inner.lock.is_none() {
+                return;
+            }
             std::mem::take(&mut inner.stack)
         };
         for record in stack.processes.iter().rev() {
             record.stop(Duration::from_secs(20)).await;
         }
         StackFile::remove(&self.config.run_dir);
+        self.inner.lock().await.lock = None;
     }
 
     async fn status(&self) -> EnvironmentStatus {
