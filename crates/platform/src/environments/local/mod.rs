@@ -40,6 +40,8 @@ use run_lock::{Holder, RunLock};
 use stack_file::StackFile;
 
 const TOXIPROXY: &str = "toxiproxy";
+/// How long a start waits for ports that are still taken before it names them as blockers.
+const PORTS_RELEASED_WITHIN: Duration = Duration::from_secs(15);
 const PRODUCER_WORKLOAD: &str = "Java demo producer";
 const CONSUMER_WORKLOAD: &str = "Java demo consumer";
 
@@ -58,6 +60,23 @@ struct Inner {
 
 fn broker_name(broker: u8) -> String {
     format!("broker-{broker}")
+}
+
+const STOP_PHASES: u8 = 3;
+
+/// When a process stops, by its role. Brokers stop together: the last of three brokers
+/// stopped one by one waits in vain for a controller quorum that has already gone, and
+/// would hold up every stop until it is killed.
+fn stop_phase(name: &str) -> u8 {
+    if name.starts_with("sidecar-") {
+        0
+    } else if name.starts_with("broker-") {
+        2
+    } else if name == TOXIPROXY {
+        STOP_PHASES
+    } else {
+        1
+    }
 }
 
 impl LocalEnvironment {
@@ -179,6 +198,24 @@ impl LocalEnvironment {
         Ok(true)
     }
 
+    /// Every blocker, in one sentence. Ports get a moment first: a stack stopped just before
+    /// (Stop, then Start at once) may still be closing its last connections.
+    async fn prerequisites(&self, ports: &[u16]) -> Result<(), String> {
+        let deadline = Instant::now() + PORTS_RELEASED_WITHIN;
+        while !preflight::taken_ports(ports).is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let blockers = preflight::check(&self.config, ports);
+        if blockers.is_empty() {
+            return Ok(());
+        }
+        Err(blockers
+            .iter()
+            .map(|b| format!("{}: {}", b.what, b.fix))
+            .collect::<Vec<_>>()
+            .join("; "))
+    }
+
     /// Kept until `stop` has stopped the stack; a start that failed keeps it for the retry.
     async fn take_run_lock(&self) -> Result<(), String> {
         let mut inner = self.inner.lock().await;
@@ -224,18 +261,7 @@ impl LocalEnvironment {
             progress
                 .step(
                     "Check prerequisites (Java, Kafka, Toxiproxy, workloads, free ports)",
-                    async {
-                        let blockers = preflight::check(&self.config, &ports);
-                        if blockers.is_empty() {
-                            Ok(())
-                        } else {
-                            Err(blockers
-                                .iter()
-                                .map(|b| format!("{}: {}", b.what, b.fix))
-                                .collect::<Vec<_>>()
-                                .join("; "))
-                        }
-                    },
+                    self.prerequisites(&ports),
                 )
                 .await?;
             progress
@@ -576,8 +602,9 @@ impl Environment for LocalEnvironment {
     }
 
     /// Sidecars first (they write their tombstones while Kafka is still up), then the
-    /// workloads, the brokers, and Toxiproxy. A Faultline that never took the run lock owns
-    /// nothing here: its stop must not touch the stack record of the one that does.
+    /// workloads, the brokers, and Toxiproxy; each group at once. A Faultline that never took
+    /// the run lock owns nothing here: its stop must not touch the stack record of the one
+    /// that does.
     async fn stop(&self) {
         let stack = {
             let mut inner = self.inner.lock().await;
@@ -587,8 +614,13 @@ impl Environment for LocalEnvironment {
             }
             std::mem::take(&mut inner.stack)
         };
-        for record in stack.processes.iter().rev() {
-            record.stop(Duration::from_secs(20)).await;
+        for phase in 0..=STOP_PHASES {
+            let stopping = stack
+                .processes
+                .iter()
+                .filter(|record| stop_phase(&record.name) == phase)
+                .map(|record| record.stop(Duration::from_secs(20)));
+            futures_util::future::join_all(stopping).await;
         }
         StackFile::remove(&self.config.run_dir);
         self.inner.lock().await.lock = None;

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::Mutex;
 
 use super::config::LocalConfig;
 use crate::environments::PreflightCheck;
@@ -88,11 +89,7 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
             "build it beside Faultline: `cargo build --release -p faultline-sidecar` (without --release for a debug build)",
         ));
     }
-    let taken: Vec<u16> = ports
-        .iter()
-        .copied()
-        .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_err())
-        .collect();
+    let taken = taken_ports(ports);
     if taken.is_empty() {
         checks.push(PreflightCheck::passed(
             "Ports",
@@ -107,6 +104,21 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
         ));
     }
     checks
+}
+
+/// The ports something holds on 127.0.0.1, found by binding each for a moment.
+pub fn taken_ports(ports: &[u16]) -> Vec<u16> {
+    // Two probes at once (the launch panel's pre-flight beside a start's own check) would
+    // each find the port the other has just bound, and call a free stack taken.
+    static ONE_PROBE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _probing = ONE_PROBE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    ports
+        .iter()
+        .copied()
+        .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_err())
+        .collect()
 }
 
 fn runs(program: &Path, args: &[&str]) -> bool {
@@ -148,5 +160,28 @@ mod tests {
             "{text:#?}"
         );
         assert!(blockers.iter().all(|b| !b.fix.is_empty()));
+    }
+
+    #[test]
+    fn probes_running_at_once_find_free_ports_free() {
+        let ports: Vec<u16> = (0..12)
+            .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|listener| listener.local_addr().unwrap().port())
+            .collect();
+        let probes: Vec<_> = (0..2)
+            .map(|_| {
+                let ports = ports.clone();
+                std::thread::spawn(move || {
+                    (0..200)
+                        .flat_map(|_| taken_ports(&ports))
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        for probe in probes {
+            assert_eq!(probe.join().unwrap(), Vec::<u16>::new());
+        }
     }
 }

@@ -129,7 +129,13 @@ impl ProcessRecord {
         if self.is_alive() {
             tracing::warn!(name = %self.name, pid = self.pid, "did not stop in time; killing it");
             let _ = self.signal(Signal::SIGKILL);
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            // Its sockets close only once it has fully exited; wait for that, so whatever
+            // starts next finds its ports free.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while self.is_alive() && Instant::now() < deadline {
+                reap(self.pid);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
         reap(self.pid);
     }
