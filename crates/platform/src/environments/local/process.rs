@@ -87,17 +87,22 @@ pub fn spawn(name: &str, mut command: Command, log: &Path) -> Result<ProcessReco
 }
 
 impl ProcessRecord {
-    /// True while this very process (same pid, same start time) exists and is not a zombie.
+    /// True while this very process (same pid, same start time) exists and has not fully
+    /// exited. A zombie main thread alone is not enough: a JVM's main thread can end while
+    /// its other threads still shut down and hold its ports.
     pub fn is_alive(&self) -> bool {
         match read_stat(self.pid) {
-            Some((state, ticks)) => ticks == self.start_ticks && state != 'Z' && state != 'X',
-            None => false,
+            Some(stat) if stat.start_ticks == self.start_ticks => match stat.state {
+                'Z' | 'X' => stat.threads > 1,
+                _ => true,
+            },
+            _ => false,
         }
     }
 
     /// True when the process is stopped (SIGSTOP).
     pub fn is_paused(&self) -> bool {
-        matches!(read_stat(self.pid), Some(('T', ticks)) if ticks == self.start_ticks)
+        read_stat(self.pid).is_some_and(|s| s.state == 'T' && s.start_ticks == self.start_ticks)
     }
 
     pub fn signal(&self, signal: Signal) -> Result<(), String> {
@@ -174,19 +179,27 @@ fn reap(pid: u32) -> Option<String> {
 }
 
 fn start_ticks(pid: u32) -> Option<u64> {
-    read_stat(pid).map(|(_, ticks)| ticks)
+    read_stat(pid).map(|stat| stat.start_ticks)
 }
 
-/// Process state letter and start time from `/proc/PID/stat`.
-fn read_stat(pid: u32) -> Option<(char, u64)> {
+/// What `/proc/PID/stat` says of a process.
+struct Stat {
+    state: char,
+    threads: u32,
+    start_ticks: u64,
+}
+
+fn read_stat(pid: u32) -> Option<Stat> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may contain spaces and parentheses; fields after it are
-    // counted from the last ')'.
+    // counted from the last ')': state is field 3, num_threads 20, starttime 22.
     let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    let ticks = fields.get(19)?.parse().ok()?;
-    Some((state, ticks))
+    Some(Stat {
+        state: fields.first()?.chars().next()?,
+        threads: fields.get(17)?.parse().ok()?,
+        start_ticks: fields.get(19)?.parse().ok()?,
+    })
 }
 
 #[cfg(test)]
