@@ -125,7 +125,6 @@ pub fn bootstrap(ports: &Ports, brokers: u8) -> String {
 
 /// A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 characters).
 pub fn new_cluster_id() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut bytes = [0u8; 16];
     let random = std::fs::File::open("/dev/urandom")
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
@@ -136,6 +135,16 @@ pub fn new_cluster_id() -> String {
             .map(|d| d.as_nanos())
             .unwrap_or_default();
         bytes = nanos.to_le_bytes();
+    }
+    cluster_id_from(bytes)
+}
+
+fn cluster_id_from(mut bytes: [u8; 16]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // An id starting with '-' reads as an option to kafka-storage ("--cluster-id: expected
+    // one argument"), one start in 64; Kafka's own ids never start with it either.
+    if bytes[0] >> 2 == 62 {
+        bytes[0] &= 0x7f;
     }
     let mut bits = 0u32;
     let mut count = 0;
@@ -189,5 +198,14 @@ mod tests {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
             "{id}"
         );
+    }
+
+    #[test]
+    fn no_cluster_id_starts_with_a_dash() {
+        // 0xf8 encodes to '-' first; 0xfc to '_', which is harmless.
+        let dashed = cluster_id_from([0xf8; 16]);
+        assert!(!dashed.starts_with('-'), "{dashed}");
+        assert_eq!(dashed.len(), 22);
+        assert!(cluster_id_from([0xfc; 16]).starts_with('_'));
     }
 }
