@@ -68,13 +68,18 @@ async fn faults_left_by_a_killed_server_are_reverted_on_the_next_start() {
     .expect("the second Faultline's start fails");
     let reason = refused["error"].as_str().unwrap_or_default();
     assert!(
-        reason.contains(&format!("another Faultline (process {})", server.process.pid())),
+        reason.contains(&format!(
+            "another Faultline (process {})",
+            server.process.pid()
+        )),
         "{refused}"
     );
     let preflight = get_json(&second, "/api/launch/preflight?kind=local").await;
     assert_eq!(preflight["ok"], false, "{preflight}");
     assert!(
-        preflight["blockers"].to_string().contains("another Faultline"),
+        preflight["blockers"]
+            .to_string()
+            .contains("another Faultline"),
         "{preflight}"
     );
     drop(second);

@@ -106,7 +106,8 @@ async fn a_burst_drives_the_whole_self_healing_loop_in_order() {
     let restored = eventually(Duration::from_secs(10), || async {
         let rows = get_json(&platform, "/api/sidecars").await;
         let producer = rows.as_array()?.first()?.clone();
-        (producer["targetRate"] == DEMO_PRODUCER_RATE && producer["condition"] == "STABLE").then_some(())
+        (producer["targetRate"] == DEMO_PRODUCER_RATE && producer["condition"] == "STABLE")
+            .then_some(())
     })
     .await;
     assert!(

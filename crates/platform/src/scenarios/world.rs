@@ -101,7 +101,8 @@ impl World {
                     self.under_replicated.insert(*broker_id, *urp);
                 }
                 if let Some(imbalance) = preferred_replica_imbalance {
-                    self.preferred_replica_imbalance.insert(*broker_id, *imbalance);
+                    self.preferred_replica_imbalance
+                        .insert(*broker_id, *imbalance);
                 }
                 if let Some(idle) = request_handler_idle_pct {
                     self.request_idle_pct.insert(*broker_id, *idle);
