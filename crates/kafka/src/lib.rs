@@ -2,11 +2,13 @@
 //! pass-through options such as TLS and SASL), creating Faultline's topics, and producing
 //! protocol messages with a record timestamp.
 
+mod close;
 mod consume;
 mod publish;
 mod settings;
 mod topics;
 
+pub use close::{close_detached, ClosesDetached};
 pub use consume::{assigned_consumer, high_watermarks, AssignError};
 pub use publish::{now_ms, PublishError, Publisher};
 pub use settings::{ClientSettings, SettingsError};

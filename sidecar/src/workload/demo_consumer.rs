@@ -86,6 +86,9 @@ async fn consume(
     consumed: Arc<AtomicU64>,
     stop: CancellationToken,
 ) {
+    // Closing waits for the group coordinator, which may be gone for good; if this task is
+    // aborted, the consumer is closed on a thread of its own instead of here.
+    let consumer = faultline_kafka::ClosesDetached::new(consumer, "demo consumer");
     let mut stream = consumer.stream();
     loop {
         let record = tokio::select! {
@@ -110,6 +113,5 @@ async fn consume(
         }
     }
     drop(stream);
-    // Closing waits for the group coordinator; do it off the async workers.
-    let _ = tokio::task::spawn_blocking(move || drop(consumer)).await;
+    consumer.close(Duration::from_secs(10)).await;
 }

@@ -260,7 +260,8 @@ impl Environment for RehearsalEnvironment {
         }
         if let Some(cluster) = cluster {
             // Joining the cluster's thread blocks; keep it off the async workers.
-            let _ = tokio::task::spawn_blocking(move || drop(cluster)).await;
+            faultline_kafka::close_detached(cluster, "embedded cluster", Duration::from_secs(10))
+                .await;
         }
     }
 
