@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use faultline_platform::environments::DEMO_PRODUCER_RATE;
+use faultline_platform::environments::REHEARSAL_PRODUCER_RATE;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,7 +98,7 @@ async fn restore_all_reverts_every_fault_and_verifies_green() {
         let rows = get_json(&platform, "/api/sidecars").await;
         rows.as_array()?
             .iter()
-            .find(|r| r["sidecarId"] == "producer-2" && r["targetRate"] == DEMO_PRODUCER_RATE)
+            .find(|r| r["sidecarId"] == "producer-2" && r["targetRate"] == REHEARSAL_PRODUCER_RATE)
             .map(|_| ())
     })
     .await;

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use faultline_platform::environments::DEMO_PRODUCER_RATE;
+use faultline_platform::environments::REHEARSAL_PRODUCER_RATE;
 use serde_json::Value;
 
 /// Steps of the loop, each matched against the event stream in order.
@@ -65,7 +65,7 @@ async fn a_burst_drives_the_whole_self_healing_loop_in_order() {
     assert!(steady.is_some(), "no signal from producer-1");
 
     environment
-        .swap_rate("producer-1", 1000 * DEMO_PRODUCER_RATE)
+        .swap_rate("producer-1", 1000 * REHEARSAL_PRODUCER_RATE)
         .await
         .expect("burst");
 
@@ -106,7 +106,7 @@ async fn a_burst_drives_the_whole_self_healing_loop_in_order() {
     let restored = eventually(Duration::from_secs(10), || async {
         let rows = get_json(&platform, "/api/sidecars").await;
         let producer = rows.as_array()?.first()?.clone();
-        (producer["targetRate"] == DEMO_PRODUCER_RATE && producer["condition"] == "STABLE")
+        (producer["targetRate"] == REHEARSAL_PRODUCER_RATE && producer["condition"] == "STABLE")
             .then_some(())
     })
     .await;

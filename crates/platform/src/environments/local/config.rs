@@ -110,7 +110,7 @@ impl Default for LocalConfig {
             ports: Ports::default(),
             brokers: 3,
             workloads: true,
-            producer_rate: crate::environments::DEMO_PRODUCER_RATE,
+            producer_rate: crate::environments::LOCAL_PRODUCER_RATE,
         }
     }
 }

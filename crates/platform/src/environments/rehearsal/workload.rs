@@ -24,7 +24,7 @@ impl DemoWorkloadConfig {
     pub fn new(id: SidecarId) -> Self {
         Self {
             id,
-            rate: crate::environments::DEMO_PRODUCER_RATE,
+            rate: crate::environments::REHEARSAL_PRODUCER_RATE,
             heartbeat_interval: Duration::from_secs(2),
             signal_interval: Duration::from_secs(1),
         }
