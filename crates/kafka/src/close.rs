@@ -9,17 +9,9 @@ use std::time::Duration;
 /// Drops `handle` on a thread of its own and waits for that up to `within`. False when it
 /// did not finish in time (it goes on in the background).
 pub async fn close_detached<T: Send + 'static>(handle: T, what: &str, within: Duration) -> bool {
-    let (done, finished) = tokio::sync::oneshot::channel();
-    let spawned = std::thread::Builder::new()
-        .name(format!("close {what}"))
-        .spawn(move || {
-            drop(handle);
-            let _ = done.send(());
-        });
-    if let Err(error) = spawned {
-        tracing::warn!(%error, what, "cannot start a thread to close it; leaving it open");
+    let Some(finished) = drop_on_own_thread(handle, what) else {
         return false;
-    }
+    };
     let closed = tokio::time::timeout(within, finished).await.is_ok();
     if !closed {
         tracing::warn!(
@@ -29,6 +21,28 @@ pub async fn close_detached<T: Send + 'static>(handle: T, what: &str, within: Du
         );
     }
     closed
+}
+
+/// Starts dropping `handle` on a new thread; the receiver hears when it is done. None when
+/// no thread could be started.
+fn drop_on_own_thread<T: Send + 'static>(
+    handle: T,
+    what: &str,
+) -> Option<tokio::sync::oneshot::Receiver<()>> {
+    let (done, finished) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("close {what}"))
+        .spawn(move || {
+            drop(handle);
+            let _ = done.send(());
+        });
+    match spawned {
+        Ok(_) => Some(finished),
+        Err(error) => {
+            tracing::warn!(%error, what, "cannot start a thread to close it");
+            None
+        }
+    }
 }
 
 /// Owns a handle whose drop may block, wherever it is dropped: an aborted task or a test
@@ -69,9 +83,7 @@ impl<T: Send + 'static> std::ops::Deref for ClosesDetached<T> {
 impl<T: Send + 'static> Drop for ClosesDetached<T> {
     fn drop(&mut self) {
         if let Some(handle) = self.handle.take() {
-            let _ = std::thread::Builder::new()
-                .name(format!("close {}", self.what))
-                .spawn(move || drop(handle));
+            drop_on_own_thread(handle, self.what);
         }
     }
 }

@@ -201,10 +201,10 @@ impl LocalEnvironment {
     /// Every blocker, in one sentence. Ports get a moment first: a stack stopped just before
     /// (Stop, then Start at once) may still be closing its last connections.
     async fn prerequisites(&self, ports: &[u16]) -> Result<(), String> {
-        let deadline = Instant::now() + PORTS_RELEASED_WITHIN;
-        while !preflight::taken_ports(ports).is_empty() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+        wait_until(PORTS_RELEASED_WITHIN, || {
+            std::future::ready(preflight::taken_ports(ports).is_empty())
+        })
+        .await;
         let blockers = preflight::check(&self.config, ports);
         if blockers.is_empty() {
             return Ok(());

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
@@ -126,23 +126,23 @@ impl ProcessRecord {
         }
         let _ = self.signal(Signal::SIGCONT);
         let _ = self.signal(Signal::SIGTERM);
-        let deadline = Instant::now() + grace;
-        while self.is_alive() && Instant::now() < deadline {
-            reap(self.pid);
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        if self.is_alive() {
+        if !self.exited_within(grace).await {
             tracing::warn!(name = %self.name, pid = self.pid, "did not stop in time; killing it");
             let _ = self.signal(Signal::SIGKILL);
             // Its sockets close only once it has fully exited; wait for that, so whatever
             // starts next finds its ports free.
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while self.is_alive() && Instant::now() < deadline {
-                reap(self.pid);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            self.exited_within(Duration::from_secs(5)).await;
         }
         reap(self.pid);
+    }
+
+    /// Reaps it as soon as it has exited; false if it still runs after `within`.
+    async fn exited_within(&self, within: Duration) -> bool {
+        super::wait_until(within, || {
+            reap(self.pid);
+            std::future::ready(!self.is_alive())
+        })
+        .await
     }
 
     /// Fails if the process died right after starting, with the end of its log.
