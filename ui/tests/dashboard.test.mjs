@@ -46,7 +46,8 @@ test('the launch panel starts rehearsal and shows every step', async () => {
   await page.waitForSelector('#launch-start:not([disabled])');
   await shot('launch.png');
   await page.click('#launch-start');
-  await page.waitForSelector('#launch-steps li');
+  // Attached, not visible: a quick start may already have folded the panel into its bar.
+  await page.waitForSelector('#launch-steps li', { state: 'attached' });
   await eventually(async () => {
     const statuses = await page.$$eval('#launch-steps li', (items) => items.map((li) => li.dataset.status));
     return statuses.length > 1 && statuses.every((s) => s === 'done');
