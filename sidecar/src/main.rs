@@ -89,6 +89,14 @@ async fn main() -> anyhow::Result<()> {
         args.heartbeat_ms > 0 && args.signal_ms > 0,
         "--heartbeat-ms and --signal-ms must be positive"
     );
+    // The platform refuses registrations outside this range; better to say so here.
+    let heartbeats = faultline_protocol::bounds::HEARTBEAT_INTERVAL_MS;
+    anyhow::ensure!(
+        heartbeats.contains(args.heartbeat_ms),
+        "--heartbeat-ms must be from {} to {} (the range the platform accepts)",
+        heartbeats.min,
+        heartbeats.max
+    );
     let mut kafka = ClientSettings::new(&args.bootstrap);
     if let Some(path) = &args.kafka_config {
         kafka = kafka.with_properties_file(path)?;

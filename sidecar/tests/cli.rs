@@ -41,6 +41,25 @@ fn zero_intervals_are_refused() {
 }
 
 #[test]
+fn a_heartbeat_the_platform_would_refuse_is_refused_here() {
+    for heartbeat in ["50", "3600001"] {
+        let (code, stderr) = run(&[
+            "--bootstrap",
+            "127.0.0.1:1",
+            "--id",
+            "p1",
+            "--heartbeat-ms",
+            heartbeat,
+        ]);
+        assert_ne!(code, Some(0), "{heartbeat}");
+        assert!(
+            stderr.contains("--heartbeat-ms must be from 100 to 3600000"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn missing_required_flags_print_usage() {
     let (code, stderr) = run(&["--id", "p1"]);
     assert_eq!(code, Some(2));

@@ -23,6 +23,11 @@ cargo build --workspace --all-targets
 stage "unit and rehearsal end-to-end tests"
 cargo test --workspace -- --test-threads=1
 
+# The short run (under 4 minutes with cargo-fuzz's install and build); the long one is
+# `tests/scripts/fuzz.sh 600` (docs/reliability.md).
+stage "fuzz the wire decoders and property-test the registry and scenario parser, 12 s each"
+bash tests/scripts/fuzz.sh 12
+
 # Under a virtual display with a session bus: the desktop test opens the real app window.
 stage "dashboard in Chromium against the real server; the desktop app through tauri-driver"
 (cd ui && xvfb-run -a dbus-run-session -- node --test tests/)

@@ -31,7 +31,15 @@ export function parseLaunch(raw) {
     startedAtMs: number(raw.startedAtMs),
     error: text(raw.error),
     leaveRunningOnQuit: raw.leaveRunningOnQuit === true,
+    ledgerUnreadable: parseUnreadable(raw.ledgerUnreadable),
   };
+}
+
+/** Remains of the fault ledger the start could not read: `{path, bytes, sentence}` each. */
+export function parseUnreadable(list) {
+  return (Array.isArray(list) ? list : [])
+    .map((u) => ({ path: text(u?.path, 300), bytes: number(u?.bytes), sentence: text(u?.sentence) }))
+    .filter((u) => u.sentence !== null);
 }
 
 /** One step, from the launch JSON or an `environment` event (same fields). */

@@ -36,7 +36,7 @@ export class Model {
     this.dirty = new Set(REGIONS);
     this.dirtyCards = new Set();
     this.needs = new Set();
-    /** Snapshot names whose last fetch failed (e.g. CORS with ?server=, or the server is down). */
+    /** Snapshot names whose last fetch failed (e.g. the server is down, or wants a token). */
     this.snapshotErrors = new Set();
   }
 
@@ -107,6 +107,7 @@ export class Model {
         sentence: text(raw.sentence),
         bufferFill: number(raw.bufferFill) ?? previous?.bufferFill ?? null,
         targetRate: number(raw.targetRate) ?? previous?.targetRate ?? null,
+        ...sidecarWarnings(raw),
       });
     }
     this.sidecars = next;
@@ -189,7 +190,7 @@ export class Model {
     const atMs = number(event.atMs);
     if (atMs !== null) this.clockOffsetMs = atMs - Date.now();
     switch (event.type) {
-      case 'signal': return this.onSignal(event);
+      case 'signal': return this.onSignal(event, atMs);
       case 'sidecar-status': return this.onSidecarStatus(event, atMs);
       case 'discovery-replayed': return this.onDiscoveryReplayed(event, atMs);
       case 'sign': return this.onSign(event, atMs);
@@ -213,7 +214,7 @@ export class Model {
     }
   }
 
-  onSignal(e) {
+  onSignal(e, atMs) {
     const sidecar = this.sidecarFor(e.sidecarId);
     if (!sidecar) return;
     sidecar.bufferFill = number(e.bufferFill);
@@ -223,9 +224,10 @@ export class Model {
     sidecar.txErrors = number(e.txErrors);
     sidecar.retries = number(e.retries);
     sidecar.queueFullErrors = number(e.queueFullErrors);
-    // A snapshot from the sidecar proves it is alive, between heartbeats too.
-    const ts = number(e.ts);
-    if (ts !== null && (sidecar.lastSeenMs === null || ts > sidecar.lastSeenMs)) sidecar.lastSeenMs = ts;
+    // A snapshot from the sidecar proves it is alive, between heartbeats too. When the
+    // platform published it (its clock, like lastSeenMs), not the sidecar's stamp: a sidecar
+    // clock that is off must not move "last seen".
+    if (atMs !== null && (sidecar.lastSeenMs === null || atMs > sidecar.lastSeenMs)) sidecar.lastSeenMs = atMs;
     this.touchCard(sidecar.id);
     // Deliberately not in the feed: about one per second per sidecar would drown it.
   }
@@ -240,8 +242,24 @@ export class Model {
     if (typeof e.workload === 'string') sidecar.workload = text(e.workload, 200);
     if (typeof e.host === 'string') sidecar.host = text(e.host, 200);
     if (e.jmxEndpoint !== undefined) sidecar.jmxEndpoint = text(e.jmxEndpoint, 200);
+    const warnedBefore = [sidecar.clockWarning, sidecar.idConflict];
+    Object.assign(sidecar, sidecarWarnings(e));
     this.touchCard(sidecar.id);
     const previous = text(e.previous, 40);
+    if (previous && previous === sidecar.status) {
+      // Only a warning changed: the feed says which, or that it cleared.
+      const [clockBefore, conflictBefore] = warnedBefore;
+      const news = [
+        sidecar.idConflict !== conflictBefore ? sidecar.idConflict ?? `${sidecar.id}: only one sidecar reports under this id again.` : null,
+        sidecar.clockWarning !== clockBefore ? sidecar.clockWarning ?? `${sidecar.id}'s clock agrees with the platform's again.` : null,
+      ].filter(Boolean);
+      if (!news.length) return;
+      this.pushFeed({
+        atMs, type: 'sidecar-status', sidecarId: sidecar.id, tone: sidecar.idConflict || sidecar.clockWarning ? 'warn' : 'info',
+        label: 'status', text: news.join(' '),
+      });
+      return;
+    }
     this.pushFeed({
       atMs, type: 'sidecar-status', sidecarId: sidecar.id, tone: statusTone(sidecar.status), label: 'status',
       text: previous ? `${sidecar.status} (was ${previous})` : `${sidecar.status ?? 'unknown'}, discovered`,
@@ -321,7 +339,7 @@ export class Model {
 
   setGroupCondition(name, condition, confidence, sentence) {
     if (!name) return;
-    const group = this.groups.get(name) ?? { name, lagMessages: null, lagSeconds: null, partitions: null, updatedMs: null };
+    const group = this.groups.get(name) ?? { name, ...lagReading({}), updatedMs: null };
     this.groups.set(name, { ...group, condition, confidence, sentence: condition === 'STABLE' ? null : sentence });
     this.dirty.add('groups');
   }
@@ -495,7 +513,24 @@ function lagReading(r) {
     lagMessages: number(r.lagMessages),
     lagSeconds: number(r.lagSeconds),
     partitions: number(r.partitions),
+    measuredPartitions: number(r.measuredPartitions),
+    /** "topic-partition" names of the partitions whose lag is unknown. */
+    unknownPartitions: partitionNames(r.unknownPartitions),
+    /** "topic-partition" names of the partitions stuck behind an open transaction. */
+    stuckPartitions: partitionNames(r.stuckPartitions),
+    stale: r.stale === true,
+    measuredMs: number(r.measuredMs),
+    /** Every finding's sentence, the one that sets the condition first. */
+    findings: Array.isArray(r.findings) ? r.findings.slice(0, 10).map((f) => text(f?.sentence)).filter(Boolean) : [],
   };
+}
+
+/** `[{topic, partition}]` from the network as "topic-partition" strings (at most 100). */
+function partitionNames(list) {
+  if (!Array.isArray(list)) return [];
+  return list.slice(0, 100)
+    .map((p) => (text(p?.topic, 250) !== null && number(p?.partition) !== null ? `${text(p.topic, 250)}-${p.partition}` : null))
+    .filter(Boolean);
 }
 
 function blankSidecar(id) {
@@ -504,5 +539,15 @@ function blankSidecar(id) {
     heartbeatIntervalMs: null, condition: null, confidence: null, situation: null, sentence: null,
     bufferFill: null, targetRate: null, sendRate: null, requestLatencyMs: null,
     txErrors: null, retries: null, queueFullErrors: null,
+    clockOffsetMs: null, clockWarning: null, idConflict: null,
+  };
+}
+
+/** A sidecar's clock offset and warning sentences, from /api/sidecars or a sidecar-status event. */
+function sidecarWarnings(raw) {
+  return {
+    clockOffsetMs: number(raw.clockOffsetMs),
+    clockWarning: text(raw.clockWarning),
+    idConflict: text(raw.idConflict),
   };
 }

@@ -25,7 +25,7 @@ export const METRICS = [
   { id: 'fill', title: 'Buffer fill', unit: '%', event: 'signal', subject: 'sidecarId', read: (e) => scaled(e.bufferFill, 100), max: 100 },
   { id: 'rate', title: 'Send rate', unit: 'msg/s', event: 'signal', subject: 'sidecarId', read: (e) => number(e.sendRate) },
   { id: 'latency', title: 'Request latency', unit: 'ms', event: 'signal', subject: 'sidecarId', read: (e) => number(e.requestLatencyMs) },
-  { id: 'lag', title: 'Consumer lag', unit: 'records', event: 'consumer-lag', subject: 'group', read: (e) => number(e.lagMessages) },
+  { id: 'lag', title: 'Consumer lag', unit: 'records', event: 'consumer-lag', subject: 'group', read: (e) => (e.stale === true ? null : number(e.lagMessages)) }, // a stale reading has no figures
 ];
 
 export class Timeline {

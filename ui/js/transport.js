@@ -7,7 +7,8 @@
  *                                         the HTTP API; a refusal rejects with its `error` sentence
  *
  * Inside the desktop app (`window.__TAURI__`, from withGlobalTauri) that is Tauri IPC; in a
- * browser it is WebSocket + fetch. Nothing above this module knows which one it got.
+ * browser it is WebSocket + fetch, with the access token where the server needs one
+ * (config.js). Nothing above this module knows which one it got.
  */
 import { resolveEndpoints } from './config.js';
 import { createTauriTransport } from './transport/tauri.js';
@@ -15,7 +16,7 @@ import { createWebTransport } from './transport/web.js';
 
 export function createTransport(global = window) {
   if (global.__TAURI__?.core && global.__TAURI__?.event) return createTauriTransport(global.__TAURI__);
-  return createWebTransport(resolveEndpoints(global.location));
+  return createWebTransport(resolveEndpoints(global));
 }
 
 const transport = createTransport();

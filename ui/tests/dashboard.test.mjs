@@ -1,7 +1,8 @@
 // The dashboard against the real headless server on rehearsal, in Debian's Chromium: the
 // launch panel starts the environment step by step, sidecar cards and broker tiles appear
 // live, a scenario shows as a fault band and ends with its stopwatch, and free text from the
-// network is shown as text, never run.
+// network is shown as text, never run. A server that needs a token serves a page that works
+// from the address it printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -140,4 +141,37 @@ test('presenter mode (p, remembered) and the shortcut help (?)', async () => {
   assert.equal(await page.isVisible('#help'), true);
   await page.keyboard.press('Escape');
   assert.equal(await page.isVisible('#help'), false);
+});
+
+test('with a token: the page from the printed address connects, calls the API and hides the token', async () => {
+  const token = 'dashboard-test-token-0123456789';
+  const guarded = await startServer({ token });
+  const guardedPage = await startPage(guarded.api);
+  const tokenPage = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  try {
+    // Without it, the page loads (its files need no token) but the API refuses it.
+    const refused = await (await fetch(`${guarded.base}/api/launch`)).json();
+    assert.match(refused.error, /access token/);
+    await tokenPage.goto(`${guardedPage.base}/?token=${token}`);
+    await tokenPage.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
+    assert.equal(new URL(tokenPage.url()).search, '', 'the token is taken out of the address bar');
+    // Reads with the token: the launch panel, its choices and the pre-flight.
+    await tokenPage.waitForSelector('#launch[data-mode="full"]');
+    await tokenPage.waitForSelector('#launch-start:not([disabled])');
+    // A change with the token (POST /api/launch/settings), seen by the server.
+    await tokenPage.click('#launch-leave');
+    await eventually(async () => (await (await fetch(`${guarded.base}/api/launch`, { headers: guarded.headers })).json()).leaveRunningOnQuit === true, {
+      what: 'the setting saved through the page',
+    });
+    // A reload keeps the token for this tab (sessionStorage).
+    await tokenPage.reload();
+    await tokenPage.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
+    await tokenPage.waitForSelector('#launch-start:not([disabled])');
+    assert.equal(await tokenPage.isChecked('#launch-leave'), true);
+    assert.deepEqual(dialogs, []);
+  } finally {
+    await tokenPage.close();
+    await guardedPage.close();
+    await guarded.server.stop();
+  }
 });

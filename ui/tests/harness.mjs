@@ -87,13 +87,19 @@ export async function eventually(check, { timeoutMs = 20000, what = 'condition' 
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/** faultline-server on rehearsal with --no-autostart: it serves and waits for the launch panel. */
-export async function startServer() {
+/**
+ * faultline-server on rehearsal with --no-autostart: it serves and waits for the launch panel.
+ * With `token`, the server needs it (--token) and `headers` carries it for the test's own calls.
+ */
+export async function startServer({ token = null } = {}) {
   const port = await freePort();
-  const server = start(binary('faultline-server'), ['--env', 'rehearsal', '--no-autostart', '--listen', `127.0.0.1:${port}`]);
+  const args = ['--env', 'rehearsal', '--no-autostart', '--listen', `127.0.0.1:${port}`];
+  if (token) args.push('--token', token);
+  const server = start(binary('faultline-server'), args);
   const api = `127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`http://${api}/api/health`)).ok, { what: `the server to answer (server output: ${server.output()})` });
-  return { server, api, base: `http://${api}` };
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  await eventually(async () => (await fetch(`http://${api}/api/health`, { headers })).ok, { what: `the server to answer (server output: ${server.output()})` });
+  return { server, api, base: `http://${api}`, headers };
 }
 
 /** The page for `api` (HOST:PORT): the server's own, or ui/dist through a forwarding server. */

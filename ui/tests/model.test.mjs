@@ -92,3 +92,20 @@ test('launch JSON: kinds that cannot be ids are dropped; environment events upda
   steps = withStep(steps, { step: 'brokers', status: 'done', elapsedMs: 1200 });
   assert.deepEqual(steps.map((s) => [s.step, s.status]), [['brokers', 'done'], ['topics', 'started']]);
 });
+
+test('launch JSON: unreadable ledger remains are kept as text; anything else is dropped', () => {
+  const launch = parseLaunch({
+    state: 'running',
+    ledgerUnreadable: [
+      { path: '/s/faults-local.json.unreadable-1', bytes: 57, sentence: 'the fault ledger had 57 unreadable byte(s)' },
+      { path: 7, bytes: 'x', sentence: '<img src=x>' },
+      { bytes: 3 },
+      null,
+    ],
+  });
+  assert.deepEqual(launch.ledgerUnreadable, [
+    { path: '/s/faults-local.json.unreadable-1', bytes: 57, sentence: 'the fault ledger had 57 unreadable byte(s)' },
+    { path: '7', bytes: null, sentence: '<img src=x>' },
+  ]);
+  assert.deepEqual(parseLaunch({ state: 'stopped' }).ledgerUnreadable, []);
+});

@@ -12,7 +12,7 @@ import { CHART_TARGET, chartBundle } from '../build.mjs';
 
 export const UI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** crates/platform/src/server/ui.rs's policy, verbatim. */
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 /** Only the page's own folders are served from the sources (never tests/, node_modules/, dist/). */
 const SOURCE_ENTRIES = ['index.html', 'css', 'js'];

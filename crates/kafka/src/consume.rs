@@ -35,6 +35,9 @@ pub async fn assigned_consumer(
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "false")
+        // The client's default, stated because `watermarks` and `positions` rely on it: a
+        // replay ends at the last stable offset, which this consumer can reach.
+        .set("isolation.level", "read_committed")
         .set("fetch.wait.max.ms", "100")
         .create()
         .map_err(|source| AssignError::Create {
@@ -92,20 +95,38 @@ fn partition_count(consumer: &StreamConsumer, topic: &str) -> Result<i32, Assign
     Ok(partitions)
 }
 
-/// High watermarks of every partition of `topic`: where a replay is complete.
-pub async fn high_watermarks(
+/// Where one partition's records begin and end, as offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Watermarks {
+    pub partition: i32,
+    /// The first offset still in the log (older ones were deleted).
+    pub low: i64,
+    /// The offset after the last record a consumer of [`assigned_consumer`] can read: the
+    /// high watermark, or, while a transaction is open in the partition, the last stable
+    /// offset (the consumer reads committed records only).
+    pub high: i64,
+}
+
+/// The watermarks of every partition of `topic`, asked of each partition's leader (10 s
+/// timeout each). Errors: [`AssignError::Metadata`] when a partition's leader cannot be
+/// asked, [`AssignError::Missing`] when the topic is gone.
+pub async fn watermarks(
     consumer: &Arc<StreamConsumer>,
     topic: &str,
-) -> Result<Vec<(i32, i64)>, AssignError> {
+) -> Result<Vec<Watermarks>, AssignError> {
     let consumer = consumer.clone();
     let name = topic.to_owned();
     tokio::task::spawn_blocking(move || {
         let partitions = partition_count(&consumer, &name)?;
         (0..partitions)
-            .map(|p| {
+            .map(|partition| {
                 consumer
-                    .fetch_watermarks(&name, p, Duration::from_secs(10))
-                    .map(|(_, high)| (p, high))
+                    .fetch_watermarks(&name, partition, Duration::from_secs(10))
+                    .map(|(low, high)| Watermarks {
+                        partition,
+                        low,
+                        high,
+                    })
                     .map_err(|source| AssignError::Metadata {
                         topic: name.clone(),
                         source,
@@ -119,4 +140,31 @@ pub async fn high_watermarks(
             topic: topic.to_owned(),
         })
     })
+}
+
+/// High watermarks of every partition of `topic` as (partition, high); see [`watermarks`].
+pub async fn high_watermarks(
+    consumer: &Arc<StreamConsumer>,
+    topic: &str,
+) -> Result<Vec<(i32, i64)>, AssignError> {
+    let marks = watermarks(consumer, topic).await?;
+    Ok(marks.into_iter().map(|m| (m.partition, m.high)).collect())
+}
+
+/// Where `consumer` reads next in each partition of `topic` it has read from, as
+/// (partition, offset): the offset after the last record it handed over, and past any
+/// transaction marker or aborted record after it (the client moves its position over those
+/// as it skips them, though it never hands them over). Partitions it has not read from
+/// yet are left out. A local call: nothing is asked of a broker. Errors: the client's,
+/// when it cannot list its assignment.
+pub fn positions(consumer: &StreamConsumer, topic: &str) -> Result<Vec<(i32, i64)>, KafkaError> {
+    let list = consumer.position()?;
+    Ok(list
+        .elements_for_topic(topic)
+        .iter()
+        .filter_map(|element| match element.offset() {
+            Offset::Offset(offset) => Some((element.partition(), offset)),
+            _ => None,
+        })
+        .collect())
 }

@@ -22,8 +22,9 @@ pub enum PublishError {
     Send { topic: String, source: KafkaError },
 }
 
-/// Produces protocol messages with the record timestamp set to the message's own `ts`,
-/// because liveness is judged from record timestamps, not from when a record was read.
+/// Produces protocol messages with the record timestamp set to the message's own `ts`:
+/// after a platform restart, a replayed registration's liveness is judged by its record
+/// timestamp, and a live one's clock offset is measured with it.
 #[derive(Clone)]
 pub struct Publisher {
     producer: FutureProducer,

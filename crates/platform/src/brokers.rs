@@ -1,9 +1,11 @@
 //! Reads every broker's health over JMX once a second: under-replicated and offline
 //! partitions, the active controller count, how idle the request handler and network
 //! threads are, and how many partitions are led away from their preferred replica. A
-//! broker that cannot be read is DOWN.
+//! broker that cannot be read is DOWN. Brokers without JMX (rehearsal's embedded cluster)
+//! are read from the environment instead: up or down, and the replication numbers it keeps.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,23 +49,29 @@ const PREFERRED_IMBALANCE: (&str, &str) = (
     "Value",
 );
 
-/// Where broker readings come from: JMX where the brokers have it, else only whether the
-/// environment reports them up (the embedded rehearsal brokers have no JMX).
+/// Where broker readings come from: JMX where the brokers have it, else the environment's
+/// own report (the embedded rehearsal brokers have no JMX): whether each is up and, where
+/// the environment keeps them, its under-replicated partitions and the preferred-replica
+/// imbalance.
+#[derive(Clone)]
 pub enum BrokerSource {
     Jmx(Vec<(i32, String)>),
     Environment(Arc<dyn Environment>),
 }
 
+/// One broker's watch loop; boxed so both sources' loops share a type.
+type Watcher = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 pub async fn run(ctx: Context, source: BrokerSource) {
-    let watchers: Vec<_> = match source {
+    let watchers: Vec<Watcher> = match source {
         BrokerSource::Jmx(endpoints) => endpoints
             .into_iter()
             .map(|(broker, endpoint)| {
                 let client = JmxClient::for_endpoint(&endpoint);
-                tokio::spawn(watch(ctx.clone(), broker, move || {
+                Box::pin(watch(ctx.clone(), broker, move || {
                     let client = client.clone();
                     async move { read(&client, broker).await }
-                }))
+                })) as Watcher
             })
             .collect(),
         BrokerSource::Environment(environment) => {
@@ -78,17 +86,19 @@ pub async fn run(ctx: Context, source: BrokerSource) {
                 .into_iter()
                 .map(|broker| {
                     let environment = environment.clone();
-                    tokio::spawn(watch(ctx.clone(), broker, move || {
+                    Box::pin(watch(ctx.clone(), broker, move || {
                         let environment = environment.clone();
                         async move { reported(environment.as_ref(), broker).await }
-                    }))
+                    })) as Watcher
                 })
                 .collect()
         }
     };
-    ctx.cancel.cancelled().await;
-    for watcher in watchers {
-        watcher.abort();
+    // The watchers run inside this task, not beside it, so that a panic in one reaches the
+    // supervisor (which restarts them all) instead of silently ending that broker's watch.
+    tokio::select! {
+        _ = ctx.cancel.cancelled() => {}
+        _ = futures_util::future::join_all(watchers) => {}
     }
 }
 
@@ -111,24 +121,22 @@ async fn watch<F: Future<Output = BrokerReading>>(ctx: Context, broker: i32, rea
             network_processor_idle_pct: reading.network_idle_pct,
             preferred_replica_imbalance: reading.preferred_replica_imbalance,
         });
-        if let Ok(mut brokers) = ctx.state.brokers.write() {
-            brokers.insert(
-                broker,
-                BrokerObservation {
-                    reachable: reading.reachable,
-                    under_replicated_partitions: reading.under_replicated,
-                    offline_partitions: reading.offline_partitions,
-                    active_controller: reading.active_controller,
-                    request_handler_idle_pct: reading.request_idle_pct,
-                    network_processor_idle_pct: reading.network_idle_pct,
-                    preferred_replica_imbalance: reading.preferred_replica_imbalance,
-                    condition: verdict.condition,
-                    confidence: verdict.confidence,
-                    sentence: verdict.sentence.clone(),
-                    updated_ms: now_ms(),
-                },
-            );
-        }
+        ctx.state.brokers.write().insert(
+            broker,
+            BrokerObservation {
+                reachable: reading.reachable,
+                under_replicated_partitions: reading.under_replicated,
+                offline_partitions: reading.offline_partitions,
+                active_controller: reading.active_controller,
+                request_handler_idle_pct: reading.request_idle_pct,
+                network_processor_idle_pct: reading.network_idle_pct,
+                preferred_replica_imbalance: reading.preferred_replica_imbalance,
+                condition: verdict.condition,
+                confidence: verdict.confidence,
+                sentence: verdict.sentence.clone(),
+                updated_ms: now_ms(),
+            },
+        );
         judgement.announce(&ctx.bus, Subject::Broker(broker), &verdict, |again| {
             if again {
                 format!("broker-{broker} is STABLE again: reachable, fully replicated, threads idle enough.")
@@ -139,16 +147,24 @@ async fn watch<F: Future<Output = BrokerReading>>(ctx: Context, broker: i32, rea
     }
 }
 
-/// A reading from the environment's own report: reachable or not, nothing more.
+/// A reading from the environment's own report: reachable or not and, for a reachable
+/// broker whose environment keeps them, its replication numbers; the rest stays unread.
 async fn reported(environment: &dyn Environment, broker: i32) -> BrokerReading {
     let status = environment.status().await;
     let up = status
         .brokers
         .iter()
         .any(|b| b.id == broker && b.state == BrokerState::Up);
+    let replication = if up {
+        environment.replication(broker).await
+    } else {
+        None
+    };
     BrokerReading {
         broker,
         reachable: up,
+        under_replicated: replication.map(|r| r.under_replicated_partitions),
+        preferred_replica_imbalance: replication.map(|r| r.preferred_replica_imbalance),
         ..BrokerReading::default()
     }
 }
@@ -156,7 +172,7 @@ async fn reported(environment: &dyn Environment, broker: i32) -> BrokerReading {
 async fn read(client: &JmxClient, broker: i32) -> BrokerReading {
     // The first read tells whether the broker answers at all; the rest are best effort.
     let under_replicated = match number(client, URP).await {
-        Ok(value) => value.map(|v| v as i64),
+        Ok(value) => count(value),
         Err(()) => {
             return BrokerReading {
                 broker,
@@ -170,24 +186,23 @@ async fn read(client: &JmxClient, broker: i32) -> BrokerReading {
         broker,
         reachable: true,
         under_replicated,
-        offline_partitions: number(client, OFFLINE)
-            .await
-            .ok()
-            .flatten()
-            .map(|v| v as i64),
-        active_controller: number(client, ACTIVE_CONTROLLER)
-            .await
-            .ok()
-            .flatten()
-            .map(|v| v as i64),
+        offline_partitions: count(number(client, OFFLINE).await.ok().flatten()),
+        active_controller: count(number(client, ACTIVE_CONTROLLER).await.ok().flatten()),
         request_idle_pct: percent(number(client, REQUEST_IDLE).await.ok().flatten()),
         network_idle_pct: percent(number(client, NETWORK_IDLE).await.ok().flatten()),
-        preferred_replica_imbalance: number(client, PREFERRED_IMBALANCE)
-            .await
-            .ok()
-            .flatten()
-            .map(|v| v as i64),
+        preferred_replica_imbalance: count(
+            number(client, PREFERRED_IMBALANCE).await.ok().flatten(),
+        ),
     }
+}
+
+/// A count a broker reported over JMX (partitions, controllers), or None when it is not a
+/// plausible one: NaN, negative, or beyond 2^53 (where a double stops counting exactly).
+fn count(value: Option<f64>) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    value
+        .filter(|v| (0.0..=EXACT).contains(v))
+        .map(|v| v as i64)
 }
 
 /// `Err` when the broker cannot be reached; `Ok(None)` when it answers without that number.
@@ -202,5 +217,20 @@ async fn number(client: &JmxClient, (mbean, attribute): (&str, &str)) -> Result<
             tracing::debug!(%error, "broker metric not readable");
             Ok(None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implausible_jmx_counts_are_unreadable_not_wrapped() {
+        assert_eq!(count(Some(14.0)), Some(14));
+        assert_eq!(count(Some(0.0)), Some(0));
+        for absurd in [f64::NAN, -1.0, f64::INFINITY, 1e300] {
+            assert_eq!(count(Some(absurd)), None, "{absurd}");
+        }
+        assert_eq!(count(None), None);
     }
 }

@@ -1,80 +1,144 @@
-//! Consumer lag per group, from committed offsets and high watermarks (messages) and from
-//! the timestamp of the oldest uncommitted record (seconds), every two seconds.
+//! Consumer lag per group, every two seconds: per partition, the high watermark minus the
+//! committed offset (records), the last stable offset (where read_committed consumers
+//! stop), and the timestamp of the oldest uncommitted record (seconds). Each read is made
+//! on its own, so one that fails (a leader that does not answer, a coordinator that is
+//! away) loses only what it concerns; `state/groups.rs` turns the reads into a reading.
 
-use std::collections::HashMap;
-use std::time::Duration;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use faultline_kafka::{now_ms, ClientSettings};
+use faultline_protocol::bounds::TIMESTAMP_MS;
 use faultline_protocol::topics;
+use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::{Message, Offset, TopicPartitionList};
 
-use crate::detectors::{ConsumerLagDetector, Detector, LagReading};
+use crate::detectors::GroupDetectors;
 use crate::events::{Event, Subject};
 use crate::judgement::{worst, ConditionTracker};
-use crate::state::groups::GroupObservation;
+use crate::state::groups::{
+    GroupFinding, GroupLag, GroupObservation, GroupRead, PartitionRead, TopicPartition, INTERVAL_MS,
+};
 use crate::Context;
 
-const EVERY: Duration = Duration::from_secs(2);
-const TIMEOUT: Duration = Duration::from_secs(5);
+const EVERY: Duration = Duration::from_millis(INTERVAL_MS as u64);
+/// Longest wait for any one read (metadata, committed offsets, one partition's offsets).
+/// A leader that has not answered by then is marked unreachable for this round.
+const TIMEOUT: Duration = Duration::from_secs(3);
+/// How long to wait for the records at the committed offsets (their timestamps).
+const RECORD_WAIT: Duration = Duration::from_millis(1500);
+/// How long a request may go unanswered before librdkafka drops the connection (unless the
+/// client properties say otherwise). Its default, 60 s, keeps a cut-off broker's dead
+/// connection, and the requests queued on it, for a minute.
+const SOCKET_TIMEOUT_MS: &str = "10000";
 
 struct Watched {
-    detector: ConsumerLagDetector,
+    lag: GroupLag,
+    detectors: GroupDetectors,
     judgement: ConditionTracker,
 }
 
 pub async fn run(ctx: Context) {
     let mut watched: HashMap<String, Watched> = HashMap::new();
+    let mut meter: Option<Meter> = None;
     let mut tick = tokio::time::interval(EVERY);
+    // A round that took longer than the interval is followed by a whole interval, not by a
+    // burst of rounds.
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = ctx.cancel.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let groups: Vec<String> = ctx
-            .state
-            .groups
-            .read()
-            .map(|g| g.watched.iter().cloned().collect())
-            .unwrap_or_default();
-        for group in groups {
-            let kafka = ctx.kafka.clone();
-            let name = group.clone();
-            let measured = tokio::task::spawn_blocking(move || measure(&kafka, &name)).await;
-            let (reading, partitions) = match measured {
-                Ok(Ok(measured)) => measured,
-                Ok(Err(error)) => {
-                    tracing::debug!(%group, %error, "cannot measure lag");
-                    continue;
-                }
-                Err(_) => continue,
+        let groups: Vec<String> = ctx.state.groups.read().watched.iter().cloned().collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let kafka = ctx.kafka.clone();
+        let taken = meter.take();
+        let round = tokio::task::spawn_blocking(move || {
+            let mut meter = match taken {
+                Some(meter) => meter,
+                None => Meter::new(&kafka)?,
             };
+            let reads = meter.round(&groups);
+            Ok::<_, String>((meter, reads))
+        });
+        let measured = tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            measured = round => measured,
+        };
+        let reads = match measured {
+            Ok(Ok((kept, reads))) => {
+                meter = Some(kept);
+                reads
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "cannot create the clients that measure lag");
+                continue;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "measuring lag failed");
+                continue;
+            }
+        };
+        let now = now_ms();
+        for (group, read) in reads {
             let entry = watched.entry(group.clone()).or_insert_with(|| Watched {
-                detector: ConsumerLagDetector::default(),
+                lag: GroupLag::default(),
+                detectors: GroupDetectors::default(),
                 judgement: ConditionTracker::default(),
             });
-            let verdict = worst(entry.detector.check(&reading));
+            if let GroupRead::Failed(reason) = &read {
+                tracing::debug!(%group, %reason, "cannot read committed offsets");
+            }
+            let Some(reading) = entry.lag.fold(&group, read, now) else {
+                continue;
+            };
+            let found = entry.detectors.check(&reading);
+            let verdict = worst(found.first().cloned());
+            let findings: Vec<GroupFinding> = found
+                .into_iter()
+                .map(|f| GroupFinding {
+                    detector: f.detector,
+                    condition: f.condition,
+                    confidence: f.confidence,
+                    sentence: f.sentence,
+                })
+                .collect();
             ctx.bus.publish(Event::ConsumerLag {
                 group: group.clone(),
                 lag_messages: reading.lag_messages,
                 lag_seconds: reading.lag_seconds,
-                partitions,
+                partitions: reading.partitions,
+                measured_partitions: reading.measured_partitions,
+                unknown_partitions: reading.unknown.clone(),
+                stuck_partitions: reading.stuck.clone(),
+                stale: reading.stale(),
+                measured_ms: reading.measured_ms,
+                findings: findings.clone(),
             });
-            if let Ok(mut groups) = ctx.state.groups.write() {
-                groups.latest.insert(
-                    group.clone(),
-                    GroupObservation {
-                        group: group.clone(),
-                        lag_messages: reading.lag_messages,
-                        lag_seconds: reading.lag_seconds,
-                        partitions,
-                        condition: verdict.condition,
-                        confidence: verdict.confidence,
-                        sentence: verdict.sentence.clone(),
-                        updated_ms: now_ms(),
-                    },
-                );
-            }
+            ctx.state.groups.write().latest.insert(
+                group.clone(),
+                GroupObservation {
+                    group: group.clone(),
+                    lag_messages: reading.lag_messages,
+                    lag_seconds: reading.lag_seconds,
+                    partitions: reading.partitions,
+                    measured_partitions: reading.measured_partitions,
+                    unknown_partitions: reading.unknown.clone(),
+                    stuck_partitions: reading.stuck.clone(),
+                    stale: reading.stale(),
+                    measured_ms: reading.measured_ms,
+                    condition: verdict.condition,
+                    confidence: verdict.confidence,
+                    sentence: verdict.sentence.clone(),
+                    findings,
+                    updated_ms: now,
+                },
+            );
             entry.judgement.announce(
                 &ctx.bus,
                 Subject::ConsumerGroup(group.clone()),
@@ -91,97 +155,415 @@ pub async fn run(ctx: Context) {
     }
 }
 
-/// Lag of one group over every topic it has committed offsets for. Blocking calls: run it
-/// off the async workers.
-fn measure(kafka: &ClientSettings, group: &str) -> Result<(LagReading, usize), String> {
-    let consumer: BaseConsumer = kafka
-        .client_config()
+/// A partition and its leader in the cluster metadata (None without one).
+type Topology = Vec<(TopicPartition, Option<i32>)>;
+
+/// The clients that measure lag, kept from round to round so their connections and
+/// metadata stay warm. Blocking calls: use it off the async workers.
+struct Meter {
+    kafka: ClientSettings,
+    /// read_uncommitted: cluster metadata and high watermarks.
+    high: BaseConsumer,
+    /// read_committed: last stable offsets.
+    stable: BaseConsumer,
+    /// One client per group (its `group.id`), for that group's committed offsets.
+    groups: HashMap<String, BaseConsumer>,
+    /// The last metadata read, used while no broker answers a metadata request.
+    topology: Option<Topology>,
+}
+
+impl Meter {
+    fn new(kafka: &ClientSettings) -> Result<Self, String> {
+        Ok(Self {
+            kafka: kafka.clone(),
+            high: client(kafka, "faultline-lag-meter", "read_uncommitted")?,
+            stable: client(kafka, "faultline-lag-meter", "read_committed")?,
+            groups: HashMap::new(),
+            topology: None,
+        })
+    }
+
+    /// One round: every group's reads, in the order given.
+    fn round(&mut self, groups: &[String]) -> Vec<(String, GroupRead)> {
+        for group in groups {
+            if !self.groups.contains_key(group) {
+                match client(&self.kafka, group, "read_uncommitted") {
+                    Ok(consumer) => {
+                        self.groups.insert(group.clone(), consumer);
+                    }
+                    Err(error) => tracing::warn!(%group, %error, "cannot create a lag client"),
+                }
+            }
+        }
+        for consumer in [&self.high, &self.stable]
+            .into_iter()
+            .chain(self.groups.values())
+        {
+            drain(consumer);
+        }
+        match self.high.fetch_metadata(None, TIMEOUT) {
+            Ok(metadata) => self.topology = Some(topology(&metadata)),
+            Err(error) => tracing::debug!(%error, "cluster metadata unreadable; using the last"),
+        }
+        let Some(topology) = self.topology.clone() else {
+            let reason = "the cluster metadata could not be read".to_owned();
+            return groups
+                .iter()
+                .map(|g| (g.clone(), GroupRead::Failed(reason.clone())))
+                .collect();
+        };
+        let committed = self.committed(groups, &topology);
+        let wanted: HashSet<&TopicPartition> = committed
+            .values()
+            .filter_map(|c| c.as_ref().ok())
+            .flat_map(|offsets| offsets.keys())
+            .collect();
+        let offsets = self.offsets(&topology, &wanted);
+        let leaders: HashMap<&TopicPartition, Option<i32>> =
+            topology.iter().map(|(at, leader)| (at, *leader)).collect();
+        let oldest = self.oldest(&committed, &offsets);
+        groups
+            .iter()
+            .map(|group| {
+                let read = match committed.get(group) {
+                    Some(Ok(offsets_of_group)) => GroupRead::Partitions(
+                        offsets_of_group
+                            .iter()
+                            .map(|(at, committed)| {
+                                let (high_watermark, last_stable_offset) =
+                                    offsets.get(at).cloned().unwrap_or_else(|| {
+                                        let missing = "not in the cluster metadata".to_owned();
+                                        (Err(missing.clone()), Err(missing))
+                                    });
+                                PartitionRead {
+                                    at: at.clone(),
+                                    leader: leaders.get(at).copied().flatten(),
+                                    committed: *committed,
+                                    high_watermark,
+                                    last_stable_offset,
+                                    oldest_ms: oldest.get(group).and_then(|o| o.get(at)).copied(),
+                                }
+                            })
+                            .collect(),
+                    ),
+                    Some(Err(reason)) => GroupRead::Failed(reason.clone()),
+                    None => GroupRead::Failed("no client for this group".to_owned()),
+                };
+                (group.clone(), read)
+            })
+            .collect()
+    }
+
+    /// Each group's committed offsets over every partition of the topology, read side by
+    /// side (each group's coordinator may be a different broker).
+    fn committed(
+        &self,
+        groups: &[String],
+        topology: &Topology,
+    ) -> HashMap<String, Result<BTreeMap<TopicPartition, i64>, String>> {
+        let mut all = TopicPartitionList::new();
+        for (at, _) in topology {
+            all.add_partition(&at.topic, at.partition);
+        }
+        std::thread::scope(|scope| {
+            let reads: Vec<_> = groups
+                .iter()
+                .filter_map(|group| Some((group, self.groups.get(group)?)))
+                .map(|(group, consumer)| {
+                    let all = all.clone();
+                    (group, scope.spawn(move || committed_offsets(consumer, all)))
+                })
+                .collect();
+            reads
+                .into_iter()
+                .map(|(group, read)| {
+                    let read = read
+                        .join()
+                        .unwrap_or_else(|_| Err("reading committed offsets panicked".to_owned()));
+                    (group.clone(), read)
+                })
+                .collect()
+        })
+    }
+
+    /// High watermark and last stable offset of each wanted partition: one thread per
+    /// leader, so a leader that does not answer holds up only its own partitions; after
+    /// its first timeout the rest of its partitions are not asked this round.
+    fn offsets(
+        &self,
+        topology: &Topology,
+        wanted: &HashSet<&TopicPartition>,
+    ) -> HashMap<TopicPartition, (Result<i64, String>, Result<i64, String>)> {
+        let mut by_leader: BTreeMap<i32, Vec<&TopicPartition>> = BTreeMap::new();
+        let mut offsets = HashMap::new();
+        for (at, leader) in topology {
+            if !wanted.contains(at) {
+                continue;
+            }
+            match leader {
+                Some(leader) => by_leader.entry(*leader).or_default().push(at),
+                None => {
+                    let reason = "the partition has no leader".to_owned();
+                    offsets.insert(at.clone(), (Err(reason.clone()), Err(reason)));
+                }
+            }
+        }
+        std::thread::scope(|scope| {
+            let reads: Vec<_> = by_leader
+                .into_iter()
+                .map(|(leader, partitions)| {
+                    scope.spawn(move || self.offsets_of_leader(leader, &partitions))
+                })
+                .collect();
+            for read in reads {
+                match read.join() {
+                    Ok(read) => offsets.extend(read),
+                    Err(_) => tracing::warn!("reading partition offsets panicked"),
+                }
+            }
+        });
+        offsets
+    }
+
+    fn offsets_of_leader(
+        &self,
+        leader: i32,
+        partitions: &[&TopicPartition],
+    ) -> Vec<(TopicPartition, (Result<i64, String>, Result<i64, String>))> {
+        let mut offsets = Vec::with_capacity(partitions.len());
+        let mut unreachable: Option<String> = None;
+        for at in partitions {
+            if let Some(reason) = &unreachable {
+                offsets.push(((*at).clone(), (Err(reason.clone()), Err(reason.clone()))));
+                continue;
+            }
+            let mut read = |consumer: &BaseConsumer, what: &str| {
+                let end = end_offset(consumer, at, leader, what);
+                if let Err(EndOffsetError::Unreachable(reason)) = &end {
+                    unreachable = Some(reason.clone());
+                }
+                end.map_err(String::from)
+            };
+            let high = read(&self.high, "high watermark");
+            let stable = match &high {
+                Ok(_) => read(&self.stable, "last stable offset"),
+                Err(reason) => Err(reason.clone()),
+            };
+            offsets.push(((*at).clone(), (high, stable)));
+        }
+        offsets
+    }
+
+    /// The timestamp of the record at each group's committed offset, where the group is
+    /// behind; groups side by side. A record that does not arrive in time leaves its
+    /// partition without one.
+    fn oldest(
+        &self,
+        committed: &HashMap<String, Result<BTreeMap<TopicPartition, i64>, String>>,
+        offsets: &HashMap<TopicPartition, (Result<i64, String>, Result<i64, String>)>,
+    ) -> HashMap<String, HashMap<TopicPartition, i64>> {
+        std::thread::scope(|scope| {
+            let reads: Vec<_> = committed
+                .iter()
+                .filter_map(|(group, read)| Some((group, read.as_ref().ok()?)))
+                .map(|(group, committed)| {
+                    let behind: Vec<(TopicPartition, i64)> = committed
+                        .iter()
+                        .filter(|(at, position)| {
+                            matches!(offsets.get(*at), Some((Ok(high), _)) if high > *position)
+                        })
+                        .map(|(at, position)| (at.clone(), *position))
+                        .collect();
+                    let kafka = &self.kafka;
+                    (
+                        group,
+                        scope.spawn(move || record_timestamps(kafka, &behind)),
+                    )
+                })
+                .collect();
+            reads
+                .into_iter()
+                .map(|(group, read)| {
+                    let timestamps = match read.join() {
+                        Ok(Ok(timestamps)) => timestamps,
+                        Ok(Err(error)) => {
+                            tracing::debug!(%group, %error, "cannot read record timestamps");
+                            HashMap::new()
+                        }
+                        Err(_) => HashMap::new(),
+                    };
+                    (group.clone(), timestamps)
+                })
+                .collect()
+        })
+    }
+}
+
+/// A consumer that never joins its group: it only asks. `isolation` decides which end
+/// offset ListOffsets answers with (read_uncommitted: the high watermark; read_committed:
+/// the last stable offset).
+fn client(kafka: &ClientSettings, group: &str, isolation: &str) -> Result<BaseConsumer, String> {
+    let mut config: ClientConfig = kafka.client_config();
+    config
         .set("group.id", group)
         .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("isolation.level", isolation);
+    if config.get("socket.timeout.ms").is_none() {
+        config.set("socket.timeout.ms", SOCKET_TIMEOUT_MS);
+    }
+    config
         .create()
-        .map_err(|e| e.to_string())?;
-    let metadata = consumer
-        .fetch_metadata(None, TIMEOUT)
-        .map_err(|e| e.to_string())?;
-    let mut all = TopicPartitionList::new();
+        .map_err(|e| format!("cannot create a Kafka client for group {group}: {e}"))
+}
+
+/// Serves a client's queued events (connection errors, logs), which otherwise pile up in
+/// a client that never consumes.
+fn drain(consumer: &BaseConsumer) {
+    for _ in 0..1000 {
+        match consumer.poll(Duration::ZERO) {
+            None => return,
+            Some(Err(error)) => tracing::trace!(%error, "lag client event"),
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+/// Every partition of the workloads' topics, with its leader; Faultline's own topics and
+/// Kafka's internal ones are not anyone's lag.
+fn topology(metadata: &rdkafka::metadata::Metadata) -> Topology {
+    let mut partitions = Vec::new();
     for topic in metadata.topics() {
         let own = topics::ALL.iter().any(|t| t.name == topic.name());
         if own || topic.name().starts_with("__") {
             continue;
         }
         for partition in topic.partitions() {
-            all.add_partition(topic.name(), partition.id());
+            let leader = Some(partition.leader()).filter(|id| *id >= 0);
+            partitions.push((
+                TopicPartition {
+                    topic: topic.name().to_owned(),
+                    partition: partition.id(),
+                },
+                leader,
+            ));
         }
     }
-    let committed = consumer
-        .committed_offsets(all, TIMEOUT)
-        .map_err(|e| e.to_string())?;
-    let mut behind = Vec::new();
-    let mut lag_messages = 0;
-    let mut partitions = 0;
-    for element in committed.elements() {
-        let Offset::Offset(position) = element.offset() else {
-            continue;
-        };
-        partitions += 1;
-        let (_, high) = consumer
-            .fetch_watermarks(element.topic(), element.partition(), TIMEOUT)
-            .map_err(|e| e.to_string())?;
-        if high > position {
-            lag_messages += high - position;
-            behind.push((element.topic().to_owned(), element.partition(), position));
-        }
-    }
-    if partitions == 0 {
-        return Err(format!("group {group} has committed no offsets yet"));
-    }
-    let lag_seconds = oldest_age_seconds(kafka, &behind)?;
-    Ok((
-        LagReading {
-            group: group.to_owned(),
-            lag_messages,
-            lag_seconds,
-        },
-        partitions,
-    ))
+    partitions
 }
 
-/// Age of the oldest of the records at these positions (the next ones the group will
-/// read), by their timestamps.
-fn oldest_age_seconds(
+fn committed_offsets(
+    consumer: &BaseConsumer,
+    all: TopicPartitionList,
+) -> Result<BTreeMap<TopicPartition, i64>, String> {
+    let committed = consumer
+        .committed_offsets(all, TIMEOUT)
+        .map_err(|e| format!("committed offsets could not be read: {e}"))?;
+    Ok(committed
+        .elements()
+        .iter()
+        .filter_map(|element| match element.offset() {
+            Offset::Offset(position) => Some((
+                TopicPartition {
+                    topic: element.topic().to_owned(),
+                    partition: element.partition(),
+                },
+                position,
+            )),
+            _ => None,
+        })
+        .collect())
+}
+
+enum EndOffsetError {
+    /// The leader did not answer: its other partitions will not either.
+    Unreachable(String),
+    /// This partition alone could not be read.
+    Failed(String),
+}
+
+impl From<EndOffsetError> for String {
+    fn from(error: EndOffsetError) -> Self {
+        match error {
+            EndOffsetError::Unreachable(reason) | EndOffsetError::Failed(reason) => reason,
+        }
+    }
+}
+
+/// The end offset of one partition as `consumer`'s isolation level sees it.
+fn end_offset(
+    consumer: &BaseConsumer,
+    at: &TopicPartition,
+    leader: i32,
+    what: &str,
+) -> Result<i64, EndOffsetError> {
+    match consumer.fetch_watermarks(&at.topic, at.partition, TIMEOUT) {
+        Ok((_, end)) => Ok(end),
+        Err(error) if unreachable(&error) => Err(EndOffsetError::Unreachable(format!(
+            "leader broker {leader} did not answer within {} s",
+            TIMEOUT.as_secs()
+        ))),
+        Err(error) => Err(EndOffsetError::Failed(format!(
+            "its {what} could not be read: {error}"
+        ))),
+    }
+}
+
+fn unreachable(error: &KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            RDKafkaErrorCode::OperationTimedOut
+                | RDKafkaErrorCode::RequestTimedOut
+                | RDKafkaErrorCode::BrokerTransportFailure
+                | RDKafkaErrorCode::AllBrokersDown
+                | RDKafkaErrorCode::BrokerNotAvailable
+                | RDKafkaErrorCode::NetworkException
+        )
+    )
+}
+
+/// Timestamps (ms since the epoch) of the records at these positions (the next ones the
+/// group will read), read_uncommitted so that an open transaction's first record counts.
+fn record_timestamps(
     kafka: &ClientSettings,
-    positions: &[(String, i32, i64)],
-) -> Result<f64, String> {
+    positions: &[(TopicPartition, i64)],
+) -> Result<HashMap<TopicPartition, i64>, String> {
+    let mut found = HashMap::new();
     if positions.is_empty() {
-        return Ok(0.0);
+        return Ok(found);
     }
-    let reader: BaseConsumer = kafka
-        .client_config()
-        .set("group.id", "faultline-lag-reader")
-        .set("enable.auto.commit", "false")
-        .set("enable.auto.offset.store", "false")
-        .create()
-        .map_err(|e| e.to_string())?;
+    let reader = client(kafka, "faultline-lag-reader", "read_uncommitted")?;
     let mut assignment = TopicPartitionList::new();
-    for (topic, partition, offset) in positions {
+    for (at, offset) in positions {
         assignment
-            .add_partition_offset(topic, *partition, Offset::Offset(*offset))
-            .map_err(|e| e.to_string())?;
+            .add_partition_offset(&at.topic, at.partition, Offset::Offset(*offset))
+            .map_err(|e| format!("cannot assign {at} at {offset}: {e}"))?;
     }
-    reader.assign(&assignment).map_err(|e| e.to_string())?;
-    let mut oldest: Option<i64> = None;
-    let mut seen = std::collections::HashSet::new();
-    let deadline = std::time::Instant::now() + Duration::from_millis(1500);
-    while seen.len() < positions.len() && std::time::Instant::now() < deadline {
-        if let Some(Ok(record)) = reader.poll(Duration::from_millis(100)) {
-            if seen.insert((record.topic().to_owned(), record.partition())) {
-                if let Some(ts) = record.timestamp().to_millis() {
-                    oldest = Some(oldest.map_or(ts, |o| o.min(ts)));
-                }
+    reader
+        .assign(&assignment)
+        .map_err(|e| format!("cannot assign the lag reader: {e}"))?;
+    let mut seen = HashSet::new();
+    let deadline = Instant::now() + RECORD_WAIT;
+    while seen.len() < positions.len() && Instant::now() < deadline {
+        let Some(Ok(record)) = reader.poll(Duration::from_millis(100)) else {
+            continue;
+        };
+        let at = TopicPartition {
+            topic: record.topic().to_owned(),
+            partition: record.partition(),
+        };
+        if seen.insert(at.clone()) {
+            // A workload's record timestamp is its producer's clock: an absurd one (before
+            // 2000, after 2100) says nothing about age.
+            if let Some(ts) = record
+                .timestamp()
+                .to_millis()
+                .filter(|ts| TIMESTAMP_MS.contains(*ts))
+            {
+                found.insert(at, ts);
             }
         }
     }
-    Ok(oldest
-        .map(|ts| ((now_ms() - ts).max(0)) as f64 / 1000.0)
-        .unwrap_or(0.0))
+    Ok(found)
 }

@@ -10,18 +10,27 @@ use crate::state::registry::SidecarStatus;
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Event {
-    /// A sidecar was found, or its liveness changed.
+    /// A sidecar was found, its liveness changed, or its clock warning or id conflict
+    /// appeared, changed or cleared (then `previous` equals `status`).
     #[serde(rename_all = "camelCase")]
     SidecarStatus {
         sidecar_id: String,
         status: SidecarStatus,
         previous: Option<SidecarStatus>,
+        /// When its newest record was written, ms since the Unix epoch on the platform's
+        /// clock (see `state::registry::Entry::last_seen_ms`).
         last_seen_ms: i64,
         /// From the newest registration, when there is one (a tombstone-only id has none).
         sidecar_type: Option<SidecarType>,
         workload: Option<String>,
         host: Option<String>,
         jmx_endpoint: Option<String>,
+        /// The platform's clock minus the sidecar's, ms; null until measured.
+        clock_offset_ms: Option<i64>,
+        /// A sentence with the offset when the clocks differ by more than 2 s.
+        clock_warning: Option<String>,
+        /// A sentence when two sidecars share this id.
+        id_conflict: Option<String>,
     },
     /// The registration topic has been read to its end after a start.
     #[serde(rename_all = "camelCase")]
@@ -110,13 +119,21 @@ pub enum Event {
         status: crate::scenarios::RunStatus,
         text: String,
     },
-    /// A consumer group's lag, measured every two seconds.
+    /// A consumer group's lag, measured every two seconds (`state::groups::LagReading`:
+    /// the figures cover `measured_partitions`; `stale` when none was measured recently).
     #[serde(rename_all = "camelCase")]
     ConsumerLag {
         group: String,
         lag_messages: i64,
         lag_seconds: f64,
         partitions: usize,
+        measured_partitions: usize,
+        unknown_partitions: Vec<crate::state::groups::UnknownPartition>,
+        stuck_partitions: Vec<crate::state::groups::StuckPartition>,
+        stale: bool,
+        measured_ms: Option<i64>,
+        /// Every current finding about the group, the one that sets its condition first.
+        findings: Vec<crate::state::groups::GroupFinding>,
     },
     /// A sidecar's REPORT or REQUEST arrived.
     #[serde(rename_all = "camelCase")]

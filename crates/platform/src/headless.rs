@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::environments::local::cache_dir;
 use crate::environments::{self, Environment};
 use crate::launch::{Detection, Launcher};
-use crate::server::{self, AppState, ServerError};
+use crate::server::{self, Access, AppState, ServerError, Token};
 use crate::Bus;
 
 /// Where the headless platform keeps its fault ledger and finds users' scenarios.
@@ -42,6 +42,8 @@ impl HeadlessOptions {
 /// The platform's launcher served over HTTP on one address.
 pub struct Headless {
     pub addr: SocketAddr,
+    /// The token API clients and the page must present, if the server needs one.
+    pub token: Option<Token>,
     pub bus: Bus,
     pub launcher: Arc<Launcher>,
     stop: CancellationToken,
@@ -84,18 +86,33 @@ impl Headless {
     }
 
     /// Serves a launcher as it is; the launch panel (or the API) starts an environment.
+    /// Beyond loopback a token is generated (see [`Access::for_listen`]).
     pub async fn serve(listen: SocketAddr, launcher: Arc<Launcher>) -> Result<Self, ServerError> {
+        Self::serve_with_token(listen, launcher, None).await
+    }
+
+    /// Serves with `token` required of API clients and the page; without one, a token is
+    /// required only beyond loopback, and generated. Fails before binding when no token
+    /// can be generated.
+    pub async fn serve_with_token(
+        listen: SocketAddr,
+        launcher: Arc<Launcher>,
+        token: Option<Token>,
+    ) -> Result<Self, ServerError> {
+        let access = Access::for_listen(listen, token).map_err(ServerError::Token)?;
         let listener = server::bind(listen).await?;
         let addr = listener.local_addr().map_err(|source| ServerError::Bind {
             addr: listen,
             source,
         })?;
-        let app = AppState::new(launcher.clone());
+        let token = access.token().cloned();
+        let app = AppState::new(launcher.clone()).with_access(access);
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, app, stop.clone().cancelled_owned()));
         tracing::info!("Faultline listening on http://{addr}");
         Ok(Self {
             addr,
+            token,
             bus: launcher.bus().clone(),
             launcher,
             stop,

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use faultline_kafka::assigned_consumer;
-use faultline_protocol::DecodeError;
+use faultline_kafka::{assigned_consumer, now_ms};
+use faultline_protocol::{check_record_timestamp, DecodeError};
 use futures_util::StreamExt;
 use rdkafka::consumer::StreamConsumer;
 use rdkafka::message::{BorrowedMessage, Message};
@@ -81,20 +81,62 @@ pub async fn follow(ctx: &Context, topic: &str, mut handle: impl FnMut(Option<&[
     .await;
 }
 
-/// The record's timestamp (the sender's clock for CreateTime records).
-pub fn record_ts(record: &BorrowedMessage<'_>) -> Option<i64> {
-    record.timestamp().to_millis()
+/// The record's timestamp (the sender's clock for CreateTime records), or now for a record
+/// without one. Errors: a timestamp outside 2000-01-01 to 2100-01-01 is `invalid`.
+pub fn record_ts(record: &BorrowedMessage<'_>) -> Result<i64, DecodeError> {
+    checked_ts(record.timestamp().to_millis(), now_ms)
+}
+
+fn checked_ts(ts: Option<i64>, now: impl FnOnce() -> i64) -> Result<i64, DecodeError> {
+    match ts {
+        Some(ts) => check_record_timestamp(ts),
+        None => Ok(now()),
+    }
 }
 
 /// Counts, logs and announces a refused record; the consumer then moves on.
 pub fn reject(ctx: &Context, topic: &str, error: &DecodeError) {
-    if let Ok(mut rejections) = ctx.state.rejections.write() {
-        rejections.count(topic, error.reason);
-    }
+    ctx.state.rejections.write().count(topic, error.reason);
     tracing::warn!(topic, reason = error.reason.as_str(), %error, "record refused");
     ctx.bus.publish(Event::Rejected {
         topic: topic.to_owned(),
         reason: error.reason.as_str().to_owned(),
         detail: error.detail.clone(),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use faultline_protocol::RejectReason;
+
+    use super::*;
+
+    #[test]
+    fn the_reported_poison_record_timestamp_is_refused_as_invalid() {
+        // A valid registration with this record timestamp once panicked discovery
+        // ("attempt to subtract with overflow").
+        let err = checked_ts(Some(i64::MIN), || 0).unwrap_err();
+        assert_eq!(err.reason, RejectReason::Invalid);
+        assert_eq!(
+            err.detail,
+            "the record's timestamp is -9223372036854775808, outside its plausible range \
+             946684800000 to 4102444800000 ms since the Unix epoch (2000-01-01 to 2100-01-01)."
+        );
+        assert_eq!(
+            checked_ts(Some(-1), || 0).unwrap_err().reason,
+            RejectReason::Invalid
+        );
+    }
+
+    #[test]
+    fn a_plausible_timestamp_is_kept_and_a_missing_one_is_now() {
+        assert_eq!(
+            checked_ts(Some(1_795_727_499_360), || 7),
+            Ok(1_795_727_499_360)
+        );
+        assert_eq!(
+            checked_ts(None, || 1_795_727_499_360),
+            Ok(1_795_727_499_360)
+        );
+    }
 }

@@ -22,6 +22,28 @@ pub mod server;
 mod signals;
 mod speech_acts;
 pub mod state;
+mod supervisor;
+
+/// Test-only fault injection (feature `fault-injection`, enabled for this package's own
+/// tests and never in a build that ships): a way to make a platform task panic on purpose,
+/// so that a test sees the supervisor report it on `GET /api/health` and restart it.
+#[cfg(feature = "fault-injection")]
+pub mod fault_injection {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A registration whose `workload` is this panics the discovery task while it holds
+    /// the registry's lock, once per process (the restarted task replays the same record
+    /// and goes on).
+    pub const PANIC_DISCOVERY: &str = "faultline fault injection: panic discovery";
+
+    static FIRED: AtomicBool = AtomicBool::new(false);
+
+    pub(crate) fn on_registration(workload: &str) {
+        if workload == PANIC_DISCOVERY && !FIRED.swap(true, Ordering::SeqCst) {
+            panic!("fault injection: a registration asked discovery to panic");
+        }
+    }
+}
 
 pub use bus::{Bus, BusEvent};
 pub use headless::{Headless, HeadlessOptions};

@@ -1,3 +1,5 @@
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +11,9 @@ use tokio_util::sync::CancellationToken;
 use crate::brokers::BrokerSource;
 use crate::coordinator::{self, Responder};
 use crate::environments::Environment;
+use crate::state::tasks::Tasks;
 use crate::state::SharedState;
+use crate::supervisor::{supervise, Lifetime, BACKOFF};
 use crate::{
     brokers, consumer_lag, discovery, responses_audit, signals, speech_acts, Bus, Context,
 };
@@ -50,6 +54,8 @@ pub enum PlatformError {
 
 /// The running platform: its consumers, sweeper and coordinator. Starting never waits for
 /// the cluster; each part retries until Kafka answers, so start order does not matter.
+/// Every part runs supervised (`supervisor.rs`): one that panics or stops is restarted and
+/// reported on `GET /api/health` meanwhile.
 pub struct Platform {
     cancel: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -67,11 +73,14 @@ impl Platform {
                 bootstrap: config.kafka.bootstrap.clone(),
                 source,
             })?;
-        if let Ok(mut groups) = state.groups.write() {
+        {
+            let mut groups = state.groups.write();
             for group in &config.consumer_groups {
                 groups.watch(group);
             }
         }
+        // A new platform, new tasks: nothing of the last one's troubles carries over.
+        *state.tasks.lock() = Tasks::default();
         let broker_source = match (&config.environment, config.broker_jmx.is_empty()) {
             (Some(environment), true) => BrokerSource::Environment(environment.clone()),
             _ => BrokerSource::Jmx(config.broker_jmx.clone()),
@@ -86,15 +95,43 @@ impl Platform {
         let responder = Responder::new(publisher, bus, config.platform_id);
         let coordinator = responder.clone();
         tracing::info!(bootstrap = %config.kafka.bootstrap, "platform starting");
+        let supervised = |task: &'static str, lifetime: Lifetime, start: Start| {
+            supervise(
+                task,
+                lifetime,
+                BACKOFF,
+                cancel.clone(),
+                ctx.state.tasks.clone(),
+                start,
+            )
+        };
         let tasks = vec![
-            tokio::spawn(create_topics(ctx.clone())),
-            tokio::spawn(discovery::run(ctx.clone())),
-            tokio::spawn(signals::run(ctx.clone())),
-            tokio::spawn(speech_acts::run(ctx.clone())),
-            tokio::spawn(responses_audit::run(ctx.clone())),
-            tokio::spawn(consumer_lag::run(ctx.clone())),
-            tokio::spawn(brokers::run(ctx.clone(), broker_source)),
-            tokio::spawn(coordinator::run(ctx, coordinator)),
+            supervised("create-topics", Lifetime::Job, with(&ctx, create_topics)),
+            supervised("discovery", Lifetime::Service, with(&ctx, discovery::run)),
+            supervised("signals", Lifetime::Service, with(&ctx, signals::run)),
+            supervised(
+                "speech-acts",
+                Lifetime::Service,
+                with(&ctx, speech_acts::run),
+            ),
+            supervised(
+                "responses-audit",
+                Lifetime::Service,
+                with(&ctx, responses_audit::run),
+            ),
+            supervised(
+                "consumer-lag",
+                Lifetime::Service,
+                with(&ctx, consumer_lag::run),
+            ),
+            supervised("brokers", Lifetime::Service, {
+                let ctx = ctx.clone();
+                Box::new(move || Box::pin(brokers::run(ctx.clone(), broker_source.clone())))
+            }),
+            supervised("coordinator", Lifetime::Service, {
+                let ctx = ctx.clone();
+                Box::new(move || Box::pin(coordinator::run(ctx.clone(), coordinator.clone())))
+            }),
         ];
         Ok(Self {
             cancel,
@@ -132,6 +169,18 @@ impl Platform {
             }
         }
     }
+}
+
+/// A task body boxed, so that every supervised task has one type.
+type Start = Box<dyn FnMut() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// Starts `run` with a fresh clone of the context each time.
+fn with<Fut>(ctx: &Context, run: fn(Context) -> Fut) -> Start
+where
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let ctx = ctx.clone();
+    Box::new(move || Box::pin(run(ctx.clone())))
 }
 
 async fn create_topics(ctx: Context) {

@@ -49,9 +49,7 @@ pub async fn run(ctx: Context) {
 
 fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
     if let Some(consumer) = &snapshot.consumer {
-        if let Ok(mut groups) = ctx.state.groups.write() {
-            groups.watch(&consumer.group);
-        }
+        ctx.state.groups.write().watch(&consumer.group);
     }
     let Some(producer) = &snapshot.producer else {
         return;
@@ -86,7 +84,8 @@ fn observe(ctx: &Context, tracked: &mut Tracked, snapshot: &SignalSnapshot) {
             .iter_mut()
             .filter_map(|d| d.check(snapshot)),
     );
-    if let Ok(mut observations) = ctx.state.observations.write() {
+    {
+        let mut observations = ctx.state.observations.write();
         let observation = observations.entry(&snapshot.source);
         observation.condition = verdict.condition;
         observation.confidence = verdict.confidence;

@@ -94,18 +94,16 @@ async fn faults_left_by_a_killed_server_are_reverted_on_the_next_start() {
         let (status, body) = post_json(&server, "/api/faults", fault.clone()).await;
         assert_eq!(status, 201, "{fault}: {body}");
     }
-    let ledger: Value = serde_json::from_str(
-        &std::fs::read_to_string(cache_dir().join("state").join("faults-local.json"))
-            .expect("the ledger is on disk"),
-    )
-    .expect("the ledger is JSON");
-    let stress_pid = ledger
-        .as_array()
-        .and_then(|entries| {
-            entries
-                .iter()
-                .find_map(|e| e["receipt"]["process"]["pid"].as_u64())
-        })
+    // One record a line, after its 8-digit checksum and a space (docs/architecture.md).
+    let ledger = std::fs::read_to_string(cache_dir().join("state").join("faults-local.json"))
+        .expect("the ledger is on disk");
+    let records: Vec<Value> = ledger
+        .lines()
+        .map(|line| serde_json::from_str(&line[9..]).expect("a ledger line is JSON"))
+        .collect();
+    let stress_pid = records
+        .iter()
+        .find_map(|r| r["receipt"]["process"]["pid"].as_u64())
         .expect("stress-ng's pid in the ledger");
     assert!(process_alive(stress_pid));
     let toxiproxy = Toxiproxy::new(19474);

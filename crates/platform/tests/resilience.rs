@@ -1,5 +1,5 @@
 //! The plan's resilience tests on the rehearsal cluster: start order, platform restarts,
-//! and liveness judged from record timestamps.
+//! and replayed records' liveness judged from their timestamps.
 
 mod common;
 

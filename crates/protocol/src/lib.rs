@@ -4,14 +4,17 @@
 //! decoded by the same code on both ends. Every message is JSON carrying `v` (schema
 //! version), `kind`, `source` (a sidecar or platform id) and `ts` (milliseconds on the
 //! sender's clock). Decoding is per topic and never panics: oversize payloads, unknown
-//! versions, malformed JSON and hostile ids come back as a typed [`DecodeError`].
+//! versions, malformed JSON, hostile ids and numbers outside their plausible range
+//! ([`bounds`]) come back as a typed [`DecodeError`].
 
+pub mod bounds;
 mod decode;
 mod id;
 pub mod messages;
 pub mod topics;
 pub mod vocabulary;
 
+pub use bounds::check_record_timestamp;
 pub use decode::{
     decode_registration, decode_response, decode_signal, decode_speech_act, encode, DecodeError,
     RejectReason, SidecarRecord, MAX_MESSAGE_BYTES,

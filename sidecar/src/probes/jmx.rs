@@ -116,7 +116,9 @@ impl JmxProbe {
             retries: number(&metrics, "record-retry-total") as u64,
             queue_full_errors: number(&control, "SendErrors") as u64,
             record_queue_time_ms: number(&metrics, "record-queue-time-avg"),
-            buffer_wait_ratio: number(&metrics, "bufferpool-wait-ratio"),
+            // Kafka's ratio sums the waits of every thread that appends, so it can pass 1
+            // when several wait at once; the protocol carries a share of time (0–1).
+            buffer_wait_ratio: number(&metrics, "bufferpool-wait-ratio").clamp(0.0, 1.0),
             error_rate: number(&metrics, "record-error-rate"),
             retry_rate: number(&metrics, "record-retry-rate"),
             brokers,

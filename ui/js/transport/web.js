@@ -8,12 +8,16 @@ const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 5000;
 const FETCH_TIMEOUT_MS = 5000;
 
-/** @param {{httpBase: string, wsUrl: string, label: string}} endpoints */
+/** @param {{httpBase: string, wsUrl: string, label: string, token?: string | null}} endpoints */
 export function createWebTransport(endpoints) {
   async function request(method, path, body = null) {
+    const headers = { Accept: 'application/json' };
+    // The server takes a change only as JSON, even one without a body.
+    if (method !== 'GET') headers['Content-Type'] = 'application/json';
+    if (endpoints.token) headers.Authorization = `Bearer ${endpoints.token}`;
     const response = await fetch(endpoints.httpBase + path, {
       method,
-      headers: body === null ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers,
       body: body === null ? null : JSON.stringify(body),
       cache: 'no-store',
       // Only reads time out: a POST such as "restore all" may take its 45 s on purpose.

@@ -78,6 +78,8 @@ function buildCard(id) {
     sendRate: h('dd', { className: 'send-rate' }),
     latency: h('dd', { className: 'latency' }),
     sentence: h('p', { className: 'sentence' }),
+    clockWarning: h('p', { className: 'card-warning clock-warning' }),
+    idConflict: h('p', { className: 'card-warning id-conflict' }),
     lastSeen: h('span', { className: 'last-seen' }),
     errors: h('span', { className: 'errors' }),
   };
@@ -96,6 +98,8 @@ function buildCard(id) {
       h('div', { className: 'metric' }, h('dt', { text: 'Send' }), refs.sendRate),
       h('div', { className: 'metric' }, h('dt', { text: 'Latency' }), refs.latency)),
     refs.sentence,
+    refs.idConflict,
+    refs.clockWarning,
     h('footer', { className: 'card-foot' }, refs.lastSeen, refs.errors),
   );
   return { root, refs };
@@ -143,6 +147,12 @@ function update(card, s, model) {
 
   setText(refs.sentence, s.sentence ?? '');
   refs.sentence.hidden = !s.sentence;
+  // The platform's sentences (with the measured offset, or what differs), shown as text.
+  setText(refs.idConflict, s.idConflict ?? '');
+  refs.idConflict.hidden = !s.idConflict;
+  setText(refs.clockWarning, s.clockWarning ?? '');
+  refs.clockWarning.hidden = !s.clockWarning;
+  setAttr(root, 'data-warned', s.idConflict || s.clockWarning ? 'true' : null);
 
   const errors = [
     s.txErrors ? `${s.txErrors} tx errors` : null,

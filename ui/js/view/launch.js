@@ -22,6 +22,7 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
     detected: $('launch-detected'), choices: $('launch-choices'), bootstrapRow: $('launch-bootstrap-row'), bootstrap: $('launch-bootstrap'),
     checks: $('launch-checks'), blockers: $('launch-blockers'), start: $('launch-start'),
     steps: $('launch-steps'), stepsEmpty: $('launch-steps-empty'), total: $('launch-total'), error: $('launch-error'), leave: $('launch-leave'),
+    ledger: $('launch-ledger'),
   };
   let launch = null;
   let selected = null;
@@ -156,6 +157,9 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
     renderSteps();
     setText(el.error, launch.error ?? '');
     el.error.hidden = !launch.error;
+    el.ledger.replaceChildren(...launch.ledgerUnreadable.map((u) =>
+      h('li', { className: 'launch-ledger-item', text: `Fault ledger: ${u.sentence}` })));
+    el.ledger.hidden = launch.ledgerUnreadable.length === 0;
     el.leave.checked = launch.leaveRunningOnQuit;
     tick();
   }

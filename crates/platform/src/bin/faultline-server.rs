@@ -1,7 +1,7 @@
 //! `faultline-server`: the Faultline platform without the desktop window. Serves the API,
 //! the event WebSocket and the UI on 127.0.0.1.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use faultline_platform::environments::{self, EnvironmentFactory, StartRequest};
 use faultline_platform::launch::{self, Detection, Launcher};
+use faultline_platform::server::Token;
 use faultline_platform::Headless;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,9 +34,15 @@ struct Args {
     /// `POST /api/environment/start`) asks, not at once.
     #[arg(long)]
     no_autostart: bool,
-    /// Address to serve on. Loopback by default: the API can inject faults.
+    /// Address to serve on. Loopback by default: the API can inject faults. Any other address
+    /// needs an access token (--token, or one generated and printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// The access token API clients send (`Authorization: Bearer TOKEN`) and the page takes
+    /// from its address (`?token=TOKEN`): 16 to 256 characters of A-Z a-z 0-9 . _ ~ -.
+    /// On loopback it is needed only when given.
+    #[arg(long, env = "FAULTLINE_TOKEN", hide_env_values = true, value_parser = Token::parse)]
+    token: Option<Token>,
     /// Bootstrap servers of the external cluster, HOST:PORT[,HOST:PORT...].
     #[arg(long)]
     bootstrap: Option<String>,
@@ -58,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     if !args.listen.ip().is_loopback() {
-        tracing::warn!(listen = %args.listen, "serving beyond this machine: anyone who can reach it can inject faults");
+        tracing::warn!(listen = %args.listen, "serving beyond this machine: anyone who can reach it with the token can inject faults");
     }
     let kind = match args.env {
         Some(EnvKind::Rehearsal) => "rehearsal",
@@ -91,24 +98,43 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(kind = %detected.kind, reason = %detected.reason, "environment");
     let launcher = Launcher::for_detected(detected, first, factory, args.scenarios)
         .map_err(anyhow::Error::msg)?;
-    let headless = Headless::serve(args.listen, launcher.clone()).await?;
+    let headless = Headless::serve_with_token(args.listen, launcher.clone(), args.token).await?;
+    let page = page_address(headless.addr, headless.token.as_ref());
     if args.no_autostart {
-        println!(
-            "Faultline is waiting: open http://{}/ and start an environment (Ctrl-C stops it)",
-            headless.addr
-        );
+        println!("Faultline is waiting: open {page} and start an environment (Ctrl-C stops it)");
     } else {
         launcher.autostart().await?;
+        println!("Faultline is running: open {page} (Ctrl-C stops it)");
+    }
+    if headless.addr.ip().is_unspecified() {
         println!(
-            "Faultline is running: open http://{}/ (Ctrl-C stops it)",
-            headless.addr
+            "From other machines use this machine's address with port {} and the same token.",
+            headless.addr.port()
         );
+    }
+    if headless.token.is_some() {
+        println!("API clients send the token as: Authorization: Bearer TOKEN");
     }
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
     headless.stop().await;
     launcher.stage().environment.stop().await;
     Ok(())
+}
+
+/// The page's address as this machine opens it, with the token the page keeps (a server
+/// on every interface is shown on loopback).
+fn page_address(addr: SocketAddr, token: Option<&Token>) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let shown = SocketAddr::new(ip, addr.port());
+    match token {
+        Some(token) => format!("http://{shown}/?token={}", token.as_str()),
+        None => format!("http://{shown}/"),
+    }
 }
 
 async fn wait_for_stop_signal() -> anyhow::Result<()> {

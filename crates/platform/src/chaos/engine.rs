@@ -6,7 +6,7 @@ use faultline_kafka::now_ms;
 use serde::Serialize;
 use tokio::sync::Mutex;
 
-use super::ledger::{Entry, Ledger};
+use super::ledger::{Entry, Ledger, Unreadable, Warnings};
 use super::verify::{green, Check};
 use super::Fault;
 use crate::environments::Environment;
@@ -16,6 +16,7 @@ use crate::Bus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChaosError {
+    /// A value out of its range (a latency over a minute, 0 CPU workers...).
     #[error("{0}")]
     Invalid(String),
     #[error("the {environment} environment cannot inject {kind:?} faults")]
@@ -23,6 +24,13 @@ pub enum ChaosError {
         environment: String,
         kind: super::FaultKind,
     },
+    /// A broker, producer or consumer the environment does not have; the sentence names
+    /// the ones it has.
+    #[error("{0}")]
+    NoSuchTarget(String),
+    /// The fault could not be written to the ledger first, so it was not applied.
+    #[error("{0}")]
+    Ledger(String),
     #[error("cannot {what}: {reason}")]
     Failed { what: String, reason: String },
     #[error("no active fault {0}")]
@@ -61,12 +69,19 @@ pub struct RestoreReport {
     pub checks: Vec<Check>,
     pub green: bool,
     pub at_ms: i64,
+    /// The start-up recovery only: remains of the ledger that could not be read (and so
+    /// not reverted), and where they were kept. Empty for "restore all".
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// Injects and reverts faults through the environment, with the ledger as the record.
 pub struct Chaos {
     environment: Arc<dyn Environment>,
     ledger: Mutex<Ledger>,
+    /// What opening the ledger found unreadable; fixed for this engine's life.
+    unreadable: Vec<Unreadable>,
+    /// The ledger's warnings, readable while the ledger is locked by a long inject.
+    warnings: Arc<Warnings>,
     bus: Bus,
     state: SharedState,
     next: AtomicU64,
@@ -81,14 +96,28 @@ impl Chaos {
         bus: Bus,
         state: SharedState,
     ) -> Self {
+        let ledger = Ledger::open(ledger_path);
         Self {
             environment,
-            ledger: Mutex::new(Ledger::open(ledger_path)),
+            unreadable: ledger.unreadable().to_vec(),
+            warnings: ledger.warnings(),
+            ledger: Mutex::new(ledger),
             bus,
             state,
             next: AtomicU64::new(1),
             recovery: Mutex::new(None),
         }
+    }
+
+    /// Remains of the ledger that the start found unreadable, and where they were kept.
+    pub fn unreadable(&self) -> &[Unreadable] {
+        &self.unreadable
+    }
+
+    /// Sentences saying why the ledger on disk may not be true (it cannot be read,
+    /// written or rewritten); empty when all is well. For health.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.list()
     }
 
     pub async fn active(&self) -> Vec<ActiveFault> {
@@ -101,8 +130,13 @@ impl Chaos {
             .collect()
     }
 
-    /// Writes the fault down, then applies it. A fault on a spot that already has one
+    /// Checks the fault (its values, then its targets against the environment's
+    /// inventory), writes it down, then applies it. A fault on a spot that already has one
     /// (a latency ramp's next step) replaces it.
+    ///
+    /// Errors: `Invalid` for a value out of range, `Unsupported`, `NoSuchTarget` (nothing
+    /// is touched in any of these), `Ledger` when it cannot be written down (not applied,
+    /// not listed), `Failed` when the environment could not apply it (not listed).
     pub async fn inject(
         &self,
         fault: Fault,
@@ -115,6 +149,11 @@ impl Chaos {
                 kind: fault.kind(),
             });
         }
+        self.environment
+            .inventory()
+            .await
+            .admits(&fault)
+            .map_err(ChaosError::NoSuchTarget)?;
         let replaced: Vec<String> = {
             let ledger = self.ledger.lock().await;
             ledger
@@ -140,18 +179,39 @@ impl Chaos {
             run_id,
         };
         let mut ledger = self.ledger.lock().await;
-        ledger
-            .add(entry.clone())
-            .map_err(|e| self.failed(&fault, format!("cannot write the fault ledger: {e}")))?;
+        ledger.add(entry.clone()).map_err(|error| {
+            ChaosError::Ledger(format!(
+                "cannot write the fault ledger {}: {error}; {} was not applied",
+                ledger.path().display(),
+                fault.describe()
+            ))
+        })?;
         match self.environment.inject(&fault).await {
-            Ok(receipt) => {
-                if let Err(error) = ledger.set_receipt(&id, receipt) {
-                    tracing::error!(%error, "cannot record how to revert {id}");
+            Ok(receipt) => match ledger.set_receipt(&id, receipt.clone()) {
+                Ok(()) => {
+                    self.announce(FaultAction::Injected, &id, &fault, fault.describe());
+                    Ok(ActiveFault::from(&entry))
                 }
-                self.announce(FaultAction::Injected, &id, &fault, fault.describe());
-                Ok(ActiveFault::from(&entry))
-            }
+                Err(error) => {
+                    // How to undo it exactly is not on disk, so a crash could not revert
+                    // it: undo it now, while the receipt is still in hand.
+                    let undone = match self.environment.revert(&fault, &receipt).await {
+                        Ok(()) => "it was undone".to_owned(),
+                        Err(reason) => format!("undoing it failed too: {reason}"),
+                    };
+                    let sentence = format!(
+                        "cannot write the fault ledger {}: {error}; {} was applied but {undone}",
+                        ledger.path().display(),
+                        fault.describe()
+                    );
+                    let _ = ledger.remove(&id);
+                    self.announce(FaultAction::Failed, &id, &fault, sentence.clone());
+                    Err(ChaosError::Ledger(sentence))
+                }
+            },
             Err(reason) => {
+                // Never applied; a removal that cannot be written only means the next
+                // start reverts it in vain (a warning says so).
                 let _ = ledger.remove(&id);
                 self.announce(
                     FaultAction::Failed,
@@ -164,7 +224,9 @@ impl Chaos {
         }
     }
 
-    /// Reverts one active fault and strikes it from the ledger.
+    /// Reverts one active fault and strikes it from the ledger. An entry whose target this
+    /// environment does not have (written by an older Faultline, or before a change of
+    /// configuration) was never applied here: it is struck without touching anything.
     pub async fn revert(&self, id: &str) -> Result<String, ChaosError> {
         let mut ledger = self.ledger.lock().await;
         let entry = ledger
@@ -173,6 +235,15 @@ impl Chaos {
             .find(|e| e.id == id)
             .cloned()
             .ok_or_else(|| ChaosError::Unknown(id.into()))?;
+        if let Err(why) = self.environment.inventory().await.admits(&entry.fault) {
+            let _ = ledger.remove(id);
+            let sentence = format!(
+                "Struck from the ledger: {} ({why}; nothing to revert).",
+                entry.fault.describe()
+            );
+            self.announce(FaultAction::Reverted, id, &entry.fault, sentence.clone());
+            return Ok(sentence);
+        }
         let receipt = entry.receipt.clone().unwrap_or_default();
         self.environment
             .revert(&entry.fault, &receipt)
@@ -181,6 +252,7 @@ impl Chaos {
                 what: format!("revert {}", entry.fault.describe()),
                 reason,
             })?;
+        // Reverted whatever the disk says; a removal that cannot be written is a warning.
         let _ = ledger.remove(id);
         let sentence = format!("Reverted: {}.", entry.fault.describe());
         self.announce(FaultAction::Reverted, id, &entry.fault, sentence.clone());
@@ -275,17 +347,23 @@ impl Chaos {
         report
     }
 
-    /// At start: reverts whatever a previous run (crashed, killed, quit) left behind.
+    /// At start: reverts whatever a previous run (crashed, killed, quit) left behind, then
+    /// rewrites the ledger to what is still active (a failure is a warning on health).
+    /// None when the ledger held nothing, readable or not.
     pub async fn recover_leftovers(&self) -> Option<RestoreReport> {
         let leftovers = self.ledger.lock().await.entries().len();
-        if leftovers == 0 {
+        if leftovers == 0 && self.unreadable.is_empty() {
             return None;
         }
         tracing::warn!(
             leftovers,
+            unreadable = self.unreadable.len(),
             "found faults left behind by a previous run; reverting them"
         );
-        let report = self.restore_all(Duration::ZERO).await;
+        let mut report = self.restore_all(Duration::ZERO).await;
+        report.unreadable = self.unreadable.clone();
+        // A failure is a warning on health; the faults themselves are reverted.
+        let _ = self.ledger.lock().await.compact();
         *self.recovery.lock().await = Some(report.clone());
         Some(report)
     }
@@ -305,5 +383,169 @@ impl Chaos {
             fault: fault.clone(),
             sentence,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use async_trait::async_trait;
+    use faultline_kafka::ClientSettings;
+
+    use super::*;
+    use crate::chaos::{FaultKind, Receipt};
+    use crate::environments::{EnvironmentError, EnvironmentStatus, Inventory, Lifecycle};
+
+    /// Two brokers; counts what reaches it, and fails to apply when told to.
+    #[derive(Default)]
+    struct Counting {
+        injected: AtomicUsize,
+        reverted: AtomicUsize,
+        refuse: bool,
+    }
+
+    #[async_trait]
+    impl Environment for Counting {
+        fn kind(&self) -> &'static str {
+            "rehearsal"
+        }
+        async fn start(&self, _: &Bus) -> Result<ClientSettings, EnvironmentError> {
+            Ok(ClientSettings::new("127.0.0.1:9"))
+        }
+        async fn stop(&self) {}
+        async fn status(&self) -> EnvironmentStatus {
+            EnvironmentStatus {
+                kind: "rehearsal".into(),
+                state: Lifecycle::Running,
+                bootstrap_servers: String::new(),
+                brokers: Vec::new(),
+                error: None,
+            }
+        }
+        async fn inventory(&self) -> Inventory {
+            Inventory {
+                brokers: vec![1, 2],
+                ..Inventory::default()
+            }
+        }
+        fn supports(&self, _: FaultKind) -> bool {
+            true
+        }
+        async fn inject(&self, _: &Fault) -> Result<Receipt, String> {
+            self.injected.fetch_add(1, Ordering::SeqCst);
+            if self.refuse {
+                Err("the broker said no".into())
+            } else {
+                Ok(Receipt::default())
+            }
+        }
+        async fn revert(&self, _: &Fault, _: &Receipt) -> Result<(), String> {
+            self.reverted.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("faultline-engine-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn chaos(environment: Arc<Counting>, ledger: std::path::PathBuf) -> Chaos {
+        Chaos::new(environment, ledger, Bus::new(), SharedState::default())
+    }
+
+    const LATENCY: Fault = Fault::Latency {
+        broker: 1,
+        ms: 200,
+        jitter: 0,
+    };
+
+    #[tokio::test]
+    async fn a_fault_that_cannot_be_written_down_never_reaches_the_environment() {
+        let dir = scratch("unwritable");
+        std::fs::write(dir.join("state"), "a file, not a folder").unwrap();
+        let environment = Arc::new(Counting::default());
+        let chaos = chaos(environment.clone(), dir.join("state").join("faults.json"));
+        let refused = chaos.inject(LATENCY, None).await.unwrap_err();
+        assert!(matches!(refused, ChaosError::Ledger(_)), "{refused}");
+        assert_eq!(environment.injected.load(Ordering::SeqCst), 0);
+        assert!(chaos.active().await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn unknown_targets_and_failed_applies_leave_nothing_behind() {
+        let dir = scratch("targets");
+        let ledger = dir.join("faults.json");
+        let environment = Arc::new(Counting {
+            refuse: true,
+            ..Counting::default()
+        });
+        let chaos = chaos(environment.clone(), ledger.clone());
+        let refused = chaos
+            .inject(Fault::Partition { broker: 3 }, None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "broker 3 does not exist; brokers are 1, 2"
+        );
+        assert_eq!(environment.injected.load(Ordering::SeqCst), 0);
+
+        let failed = chaos.inject(LATENCY, None).await.unwrap_err();
+        assert!(matches!(failed, ChaosError::Failed { .. }), "{failed}");
+        assert_eq!(environment.injected.load(Ordering::SeqCst), 1);
+        assert!(chaos.active().await.is_empty());
+        assert!(
+            chaos_for_next_start(&ledger).await.is_none(),
+            "a fault that failed to apply is struck from the disk too"
+        );
+    }
+
+    async fn chaos_for_next_start(ledger: &std::path::Path) -> Option<RestoreReport> {
+        chaos(Arc::new(Counting::default()), ledger.to_owned())
+            .recover_leftovers()
+            .await
+    }
+
+    #[tokio::test]
+    async fn leftovers_are_reverted_and_an_unknown_target_is_struck_untouched() {
+        let dir = scratch("leftovers");
+        let ledger = dir.join("faults.json");
+        {
+            let chaos = chaos(Arc::new(Counting::default()), ledger.clone());
+            chaos.inject(LATENCY, None).await.unwrap();
+        }
+        // An entry from an older Faultline that let broker -1 through.
+        let mut older = Ledger::open(ledger.clone());
+        older
+            .add(Entry {
+                id: "old".into(),
+                fault: Fault::Partition { broker: -1 },
+                receipt: None,
+                applied_at_ms: 1,
+                run_id: None,
+            })
+            .unwrap();
+
+        let environment = Arc::new(Counting::default());
+        let chaos = chaos(environment.clone(), ledger.clone());
+        let report = chaos.recover_leftovers().await.expect("leftovers found");
+        assert_eq!(report.reverted.len(), 2, "{report:?}");
+        assert!(report.reverted[0].starts_with("Struck from the ledger"));
+        assert_eq!(
+            report.reverted[1],
+            "Reverted: 200 ms of latency to broker-1."
+        );
+        assert_eq!(
+            environment.reverted.load(Ordering::SeqCst),
+            1,
+            "broker -1 never reached the environment"
+        );
+        assert!(chaos.warnings().is_empty(), "{:?}", chaos.warnings());
+        assert!(chaos_for_next_start(&ledger).await.is_none());
     }
 }

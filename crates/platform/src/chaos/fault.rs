@@ -135,11 +135,15 @@ impl Fault {
         }
     }
 
-    /// Rejects values no environment could carry out sensibly.
+    /// Rejects values no environment could carry out sensibly (the API answers 422). Which
+    /// targets exist is the environment's inventory's to say.
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Fault::Latency { ms, .. } if *ms > 60_000 => {
                 Err(format!("latency of {ms} ms is over a minute"))
+            }
+            Fault::Latency { jitter, .. } if *jitter > 60_000 => {
+                Err(format!("a jitter of {jitter} ms is over a minute"))
             }
             Fault::Bandwidth { kbps: 0, .. } => {
                 Err("a bandwidth of 0 KB/s is a partition; use that kind".into())
@@ -207,6 +211,14 @@ mod tests {
         .unwrap_err()
         .contains("0 CPU workers"));
         assert!(Fault::Bandwidth { broker: 1, kbps: 0 }.validate().is_err());
+        assert!(Fault::Latency {
+            broker: 1,
+            ms: 10,
+            jitter: 60_001
+        }
+        .validate()
+        .unwrap_err()
+        .contains("jitter"));
         assert!(Fault::Latency {
             broker: 1,
             ms: 2000,

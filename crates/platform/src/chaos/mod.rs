@@ -9,7 +9,7 @@ mod verify;
 
 pub use engine::{ActiveFault, Chaos, ChaosError, RestoreReport};
 pub use fault::{DownMode, Fault, FaultKind};
-pub use ledger::Entry;
+pub use ledger::{Entry, Unreadable};
 pub use verify::Check;
 
 use serde::{Deserialize, Serialize};

@@ -17,7 +17,7 @@ pub struct Check {
 
 pub async fn green(environment: &dyn Environment, state: &SharedState) -> Vec<Check> {
     let mut checks = environment.verify_clean().await;
-    let brokers = state.brokers.read().map(|b| b.clone()).unwrap_or_default();
+    let brokers = state.brokers.read().clone();
     for (id, broker) in &brokers {
         let urp = broker.under_replicated_partitions.unwrap_or(0);
         checks.push(Check {
@@ -33,19 +33,13 @@ pub async fn green(environment: &dyn Environment, state: &SharedState) -> Vec<Ch
     let live: Vec<_> = state
         .registry
         .read()
-        .map(|r| {
-            r.entries()
-                .filter(|(_, e)| e.status == SidecarStatus::Active)
-                .map(|(id, _)| id.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+        .entries()
+        .filter(|(_, e)| e.status == SidecarStatus::Active)
+        .map(|(id, _)| id.clone())
+        .collect();
     let observations = state.observations.read();
     for id in live {
-        let condition = observations
-            .as_ref()
-            .ok()
-            .and_then(|o| o.get(&id).map(|o| o.condition));
+        let condition = observations.get(&id).map(|o| o.condition);
         checks.push(Check {
             what: format!("{id} is STABLE"),
             ok: matches!(condition, Some(Condition::Stable) | None),

@@ -7,9 +7,10 @@ mod throttle;
 mod wait;
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use faultline_protocol::{RequestType, SidecarId};
+use parking_lot::Mutex;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::events::{EpisodeOutcome, Event, SpeechActKind};
@@ -80,11 +81,8 @@ async fn handle(
     request: Request,
 ) {
     let started = std::time::Instant::now();
-    let first = open
-        .lock()
-        .map(|mut o| o.insert(request.sidecar.clone()))
-        .unwrap_or(false);
-    let (outcome, sentence) = if !first {
+    let episode = OpenEpisode::begin(open, &request.sidecar);
+    let (outcome, sentence) = if episode.is_none() {
         responder
             .explain(
                 &request,
@@ -106,9 +104,7 @@ async fn handle(
         responder.deny(&request, sentence.clone()).await;
         (EpisodeOutcome::Refused, sentence)
     };
-    if let Ok(mut open) = open.lock() {
-        open.remove(&request.sidecar);
-    }
+    drop(episode);
     ctx.bus.publish(Event::Episode {
         sidecar_id: request.sidecar.to_string(),
         request_id: request.request_id.clone(),
@@ -116,4 +112,54 @@ async fn handle(
         elapsed_ms: started.elapsed().as_millis() as u64,
         sentence,
     });
+}
+
+/// A sidecar's open episode. Dropping it closes the episode, also when the episode's task
+/// panics, so one failed episode never makes the sidecar's next request wait forever.
+struct OpenEpisode {
+    open: Arc<Mutex<HashSet<SidecarId>>>,
+    sidecar: SidecarId,
+}
+
+impl OpenEpisode {
+    /// None when an episode for this sidecar is already open.
+    fn begin(open: Arc<Mutex<HashSet<SidecarId>>>, sidecar: &SidecarId) -> Option<Self> {
+        let first = open.lock().insert(sidecar.clone());
+        first.then(|| Self {
+            open,
+            sidecar: sidecar.clone(),
+        })
+    }
+}
+
+impl Drop for OpenEpisode {
+    fn drop(&mut self) {
+        self.open.lock().remove(&self.sidecar);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_episode_closes_when_dropped_even_by_a_panic() {
+        let open: Arc<Mutex<HashSet<SidecarId>>> = Arc::default();
+        let id = SidecarId::parse("producer-1").unwrap();
+        let episode = OpenEpisode::begin(open.clone(), &id).expect("the first episode opens");
+        assert!(
+            OpenEpisode::begin(open.clone(), &id).is_none(),
+            "one at a time"
+        );
+        let panicked = std::thread::spawn(move || {
+            let _episode = episode;
+            panic!("an episode failed");
+        })
+        .join();
+        assert!(panicked.is_err());
+        assert!(
+            OpenEpisode::begin(open, &id).is_some(),
+            "closed by the unwind"
+        );
+    }
 }

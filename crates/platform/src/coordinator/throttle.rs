@@ -27,9 +27,8 @@ pub async fn run_episode(
         .state
         .observations
         .read()
-        .ok()
-        .and_then(|o| o.get(&id).map(|o| o.target_rate))
-        .unwrap_or(0);
+        .get(&id)
+        .map_or(0, |o| o.target_rate);
     let throttled = (current / THROTTLE_DIVISOR).max(1);
 
     responder.acknowledge(request).await;
@@ -82,9 +81,8 @@ pub async fn run_episode(
         .state
         .observations
         .read()
-        .ok()
-        .and_then(|o| o.get(&id).map(|o| o.condition == Condition::Stable))
-        .unwrap_or(false);
+        .get(&id)
+        .is_some_and(|o| o.condition == Condition::Stable);
     let stable = stable_now
         || wait_for(&mut events, DRAIN_WITHIN, |event| {
             matches!(event, Event::Condition { sidecar_id: Some(sidecar), condition: Condition::Stable, .. } if sidecar == id.as_str())

@@ -50,7 +50,7 @@ impl Detector<BrokerReading> for BrokerDetector {
             })
         };
         if !reading.reachable {
-            self.misses += 1;
+            self.misses = self.misses.saturating_add(1);
             let confidence = if self.misses >= 2 {
                 Confidence::Confirmed
             } else {

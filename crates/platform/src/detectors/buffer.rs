@@ -31,7 +31,7 @@ impl Detector for BufferDetector {
         let percent = (fill * 100.0).round();
         let id = &snapshot.source;
         if fill >= OVERFLOW_FILL {
-            self.overflow_streak += 1;
+            self.overflow_streak = self.overflow_streak.saturating_add(1);
             let (condition, confidence, situation) = match self.overflow_streak {
                 1 => (
                     Condition::Diverging,

@@ -1,16 +1,11 @@
+//! Judging a consumer group's lag reading: how far behind it is (`consumer-lag`), whether
+//! every partition could be measured (`lag-coverage`), and whether it waits behind an open
+//! transaction (`open-transaction`).
+
 use faultline_protocol::vocabulary::{Condition, Confidence, Situation};
 
 use super::{Detector, Finding};
-
-/// A consumer group's backlog, measured from committed offsets and high watermarks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LagReading {
-    pub group: String,
-    /// Records written but not yet committed by the group, over all its partitions.
-    pub lag_messages: i64,
-    /// Age of the oldest record the group has not committed yet, seconds.
-    pub lag_seconds: f64,
-}
+use crate::state::groups::{name_partitions, LagReading, STALE_AFTER_MS};
 
 /// Lag in seconds at which the group is falling behind (if the lag also grows).
 pub const BEHIND_SECONDS: f64 = 5.0;
@@ -19,7 +14,9 @@ pub const DEGRADED_SECONDS: f64 = 20.0;
 pub const DEGRADED_MESSAGES: i64 = 10_000;
 
 /// Watches a consumer group's lag. Growing lag past a few seconds is DIVERGING; lag past
-/// 20 s (or 10 000 records) is DEGRADED, CONFIRMED once it has lasted three readings.
+/// 20 s (or 10 000 records) is DEGRADED, CONFIRMED once it has lasted three readings. A
+/// stale reading is left to [`LagCoverageDetector`]: its figures are old, so neither the
+/// trend nor the streak moves.
 #[derive(Debug, Default)]
 pub struct ConsumerLagDetector {
     previous_seconds: Option<f64>,
@@ -36,6 +33,9 @@ impl Detector<LagReading> for ConsumerLagDetector {
     }
 
     fn check(&mut self, reading: &LagReading) -> Option<Finding> {
+        if reading.stale() {
+            return None;
+        }
         let growing = self
             .previous_seconds
             .is_some_and(|previous| reading.lag_seconds > previous);
@@ -44,7 +44,7 @@ impl Detector<LagReading> for ConsumerLagDetector {
         let seconds = reading.lag_seconds;
         let messages = reading.lag_messages;
         if seconds >= DEGRADED_SECONDS || messages >= DEGRADED_MESSAGES {
-            self.degraded_streak += 1;
+            self.degraded_streak = self.degraded_streak.saturating_add(1);
             let confidence = if self.degraded_streak >= 3 {
                 Confidence::Confirmed
             } else {
@@ -71,15 +71,166 @@ impl Detector<LagReading> for ConsumerLagDetector {
     }
 }
 
+/// Says which partitions' lag is unknown and when a whole reading is stale. Both are
+/// DEGRADED, TENTATIVE (the consumers can probably not reach those partitions either, but
+/// nothing measured it), WARNING: never STABLE on figures that could not be checked.
+#[derive(Debug, Default)]
+pub struct LagCoverageDetector;
+
+impl LagCoverageDetector {
+    pub const NAME: &'static str = "lag-coverage";
+}
+
+impl Detector<LagReading> for LagCoverageDetector {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn check(&mut self, reading: &LagReading) -> Option<Finding> {
+        if reading.unknown.is_empty() {
+            return None;
+        }
+        let group = &reading.group;
+        let mut reasons: Vec<&str> = Vec::new();
+        for unknown in &reading.unknown {
+            if !reasons.contains(&unknown.reason.as_str()) {
+                reasons.push(&unknown.reason);
+            }
+        }
+        let reasons = reasons.join("; ");
+        let sentence = if reading.stale() {
+            match reading.measured_ms {
+                Some(measured) => {
+                    let age = reading.at_ms.saturating_sub(measured).max(0) / 1000;
+                    format!(
+                        "Lag of consumer group {group} has not been measured for {age} s ({reasons}); figures older than {} s are not shown.",
+                        STALE_AFTER_MS / 1000
+                    )
+                }
+                None => {
+                    format!("Lag of consumer group {group} cannot be measured yet ({reasons}).")
+                }
+            }
+        } else {
+            let names = name_partitions(
+                reading
+                    .unknown
+                    .iter()
+                    .map(|u| (u.topic.as_str(), u.partition)),
+            );
+            format!(
+                "Lag of consumer group {group} is unknown for {} of {} partitions ({names}): {reasons}; the figures cover the other {}.",
+                reading.unknown.len(),
+                reading.partitions,
+                reading.measured_partitions
+            )
+        };
+        Some(Finding {
+            detector: Self::NAME,
+            condition: Condition::Degraded,
+            confidence: Confidence::Tentative,
+            situation: Situation::Warning,
+            sentence,
+        })
+    }
+}
+
+/// A group that has committed up to the last stable offset while records lie beyond it,
+/// for [`crate::state::groups::STUCK_AFTER_MS`] or longer (the reading's `stuck`): a
+/// read_committed consumer cannot read past an open transaction until it commits or
+/// aborts. DEGRADED, CONFIRMED (it has lasted five readings), CRITICAL; it names the cause
+/// of the lag, so it goes before the lag's own finding.
+#[derive(Debug, Default)]
+pub struct OpenTransactionDetector;
+
+impl OpenTransactionDetector {
+    pub const NAME: &'static str = "open-transaction";
+}
+
+impl Detector<LagReading> for OpenTransactionDetector {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn check(&mut self, reading: &LagReading) -> Option<Finding> {
+        let first = reading.stuck.first()?;
+        let group = &reading.group;
+        let waited = reading.at_ms.saturating_sub(first.since_ms).max(0) / 1000;
+        let others = match reading.stuck.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more partition)".to_owned(),
+            n => format!(" (and {n} more partitions)"),
+        };
+        Some(Finding {
+            detector: Self::NAME,
+            condition: Condition::Degraded,
+            confidence: Confidence::Confirmed,
+            situation: Situation::Critical,
+            sentence: format!(
+                "Consumer group {group} is stuck behind an open transaction at offset {} of {}-{}{others}: the last stable offset has not moved for {waited} s while {} records lie beyond it (high watermark {}).",
+                first.last_stable_offset,
+                first.topic,
+                first.partition,
+                first.high_watermark.saturating_sub(first.last_stable_offset),
+                first.high_watermark
+            ),
+        })
+    }
+}
+
+/// Every detector of a group's lag reading.
+#[derive(Debug, Default)]
+pub struct GroupDetectors {
+    transaction: OpenTransactionDetector,
+    coverage: LagCoverageDetector,
+    lag: ConsumerLagDetector,
+}
+
+impl GroupDetectors {
+    /// Every finding, worst first; between equally bad ones the more specific cause goes
+    /// first (an open transaction, then unknown partitions, then the lag it explains). The
+    /// first sets the group's condition.
+    pub fn check(&mut self, reading: &LagReading) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = [
+            self.transaction.check(reading),
+            self.coverage.check(reading),
+            self.lag.check(reading),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        // A stable sort: ties keep the order above.
+        findings.sort_by_key(|f| std::cmp::Reverse((super::severity(f.condition), f.confidence)));
+        findings
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::state::groups::{StuckPartition, UnknownPartition};
+
     fn reading(seconds: f64, messages: i64) -> LagReading {
         LagReading {
             group: "g".into(),
+            at_ms: 60_000,
             lag_messages: messages,
             lag_seconds: seconds,
+            partitions: 6,
+            measured_partitions: 6,
+            unknown: vec![],
+            stuck: vec![],
+            measured_ms: Some(60_000),
+        }
+    }
+
+    fn unknown(partition: i32, reason: &str) -> UnknownPartition {
+        UnknownPartition {
+            topic: "faultline.demo".into(),
+            partition,
+            leader: Some(2),
+            reason: reason.into(),
         }
     }
 
@@ -119,6 +270,95 @@ mod tests {
         assert_eq!(
             d.check(&reading(1.0, 50_000)).map(|f| f.condition),
             Some(Condition::Degraded)
+        );
+    }
+
+    #[test]
+    fn unknown_partitions_are_named_with_their_reason_and_the_group_is_not_stable() {
+        let mut partial = reading(1.0, 40);
+        partial.measured_partitions = 4;
+        partial.unknown = vec![
+            unknown(1, "leader broker 2 did not answer within 3 s"),
+            unknown(4, "leader broker 2 did not answer within 3 s"),
+        ];
+        let mut detectors = GroupDetectors::default();
+        let findings = detectors.check(&partial);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let finding = &findings[0];
+        assert_eq!(
+            (finding.detector, finding.condition, finding.confidence),
+            ("lag-coverage", Condition::Degraded, Confidence::Tentative)
+        );
+        assert_eq!(
+            finding.sentence,
+            "Lag of consumer group g is unknown for 2 of 6 partitions (faultline.demo-1, faultline.demo-4): leader broker 2 did not answer within 3 s; the figures cover the other 4."
+        );
+    }
+
+    #[test]
+    fn a_stale_reading_is_never_stable_and_old_figures_are_not_judged() {
+        let mut detectors = GroupDetectors::default();
+        detectors.check(&reading(25.0, 900));
+        let mut stale = reading(0.0, 0);
+        stale.measured_partitions = 0;
+        stale.measured_ms = Some(48_000);
+        stale.unknown = (0..6)
+            .map(|p| {
+                unknown(
+                    p,
+                    "committed offsets could not be read: Broker: Coordinator not available",
+                )
+            })
+            .collect();
+        let findings = detectors.check(&stale);
+        assert_eq!(
+            findings.len(),
+            1,
+            "the lag detector stays out: {findings:?}"
+        );
+        assert_eq!(findings[0].condition, Condition::Degraded);
+        assert_eq!(
+            findings[0].sentence,
+            "Lag of consumer group g has not been measured for 12 s (committed offsets could not be read: Broker: Coordinator not available); figures older than 6 s are not shown."
+        );
+        stale.measured_ms = None;
+        assert_eq!(
+            detectors.check(&stale)[0].sentence,
+            "Lag of consumer group g cannot be measured yet (committed offsets could not be read: Broker: Coordinator not available)."
+        );
+        // Measured again: the streak carries on from the last real reading, not from the gap.
+        let again = detectors.check(&reading(26.0, 950));
+        assert_eq!(
+            (again[0].detector, again[0].confidence),
+            ("consumer-lag", Confidence::Measured)
+        );
+    }
+
+    #[test]
+    fn an_open_transaction_is_named_before_the_lag_it_causes() {
+        let mut detectors = GroupDetectors::default();
+        let mut stuck = reading(25.0, 201);
+        stuck.stuck = vec![StuckPartition {
+            topic: "lag-test".into(),
+            partition: 0,
+            committed: 0,
+            last_stable_offset: 0,
+            high_watermark: 201,
+            since_ms: 48_000,
+        }];
+        for _ in 0..3 {
+            detectors.check(&stuck);
+        }
+        let findings = detectors.check(&stuck);
+        assert_eq!(
+            findings.iter().map(|f| f.detector).collect::<Vec<_>>(),
+            ["open-transaction", "consumer-lag"],
+            "both CONFIRMED DEGRADED: the cause first"
+        );
+        assert_eq!(findings[0].situation, Situation::Critical);
+        assert_eq!(
+            findings[0].sentence,
+            "Consumer group g is stuck behind an open transaction at offset 0 of lag-test-0: the last stable offset has not moved for 12 s while 201 records lie beyond it (high watermark 201)."
         );
     }
 }

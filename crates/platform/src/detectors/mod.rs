@@ -8,7 +8,7 @@ mod consumer_lag;
 
 pub use broker::{BrokerDetector, BrokerReading};
 pub use buffer::{buffer_sign, BufferDetector};
-pub use consumer_lag::{ConsumerLagDetector, LagReading};
+pub use consumer_lag::GroupDetectors;
 
 use faultline_protocol::vocabulary::{Condition, Confidence, Situation};
 use faultline_protocol::SignalSnapshot;

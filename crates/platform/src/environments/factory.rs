@@ -13,8 +13,9 @@ use super::{
 };
 
 /// What to start: `{"kind":"rehearsal"}`, or `{"kind":"external","bootstrap":"host:9092"}`.
+/// Any other field, `kafkaConfig` included, is refused.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StartRequest {
     pub kind: String,
     #[serde(default)]
@@ -55,9 +56,10 @@ pub fn create(request: &StartRequest) -> Result<Arc<dyn Environment>, String> {
         "docker" => Err(
             "the docker environment is not part of this build yet; use rehearsal or local".into(),
         ),
-        other => Err(format!(
-            "no environment called {other:?}: choose rehearsal, local, docker or external"
-        )),
+        // The kind came from a request: the refusal does not repeat it.
+        _ => {
+            Err("there is no such environment: choose rehearsal, local, docker or external".into())
+        }
     }
 }
 
@@ -88,8 +90,22 @@ mod tests {
         assert!(docker.contains("not part of this build"), "{docker}");
         let unknown = create(&request("<script>", None)).err().unwrap();
         assert!(
-            unknown.contains("choose rehearsal, local, docker or external"),
+            unknown.contains("choose rehearsal, local, docker or external")
+                && !unknown.contains("<script>"),
             "{unknown}"
         );
+    }
+
+    #[test]
+    fn a_request_takes_kind_and_bootstrap_only() {
+        let request: StartRequest =
+            serde_json::from_str(r#"{"kind":"external","bootstrap":"h:9092"}"#).unwrap();
+        assert_eq!(request.bootstrap.as_deref(), Some("h:9092"));
+        // The client settings file comes from the command line, never from a request.
+        assert!(
+            serde_json::from_str::<StartRequest>(r#"{"kind":"external","kafkaConfig":"/x"}"#)
+                .is_err()
+        );
+        assert!(serde_json::from_str::<StartRequest>(r#"{"kind":"local","extra":1}"#).is_err());
     }
 }

@@ -4,6 +4,7 @@
 
 mod external;
 mod factory;
+mod inventory;
 pub mod local;
 mod preflight;
 mod progress;
@@ -11,6 +12,7 @@ pub mod rehearsal;
 
 pub use external::ExternalEnvironment;
 pub use factory::{create, EnvironmentFactory, StartRequest};
+pub use inventory::Inventory;
 pub use local::{LocalConfig, LocalEnvironment};
 pub use preflight::PreflightCheck;
 pub use progress::Progress;
@@ -51,6 +53,19 @@ pub trait Environment: Send + Sync {
     /// `(broker id, host:port)` of each broker's JMX, where the platform can read it.
     async fn broker_jmx(&self) -> Vec<(i32, String)> {
         Vec::new()
+    }
+    /// A live broker's replication numbers where the environment itself keeps them instead
+    /// of JMX (rehearsal's embedded cluster); `None` elsewhere, and for a broker that is
+    /// down or unknown.
+    async fn replication(&self, broker: i32) -> Option<ReplicationReading> {
+        let _ = broker;
+        None
+    }
+    /// What a fault may name here: the chaos engine refuses any fault whose broker,
+    /// producer or consumer is not in it before `inject` is called. Empty where the
+    /// environment injects no faults.
+    async fn inventory(&self) -> Inventory {
+        Inventory::default()
     }
     /// Whether this environment can inject faults of that kind.
     fn supports(&self, kind: FaultKind) -> bool {
@@ -171,6 +186,17 @@ pub struct EnvironmentStatus {
 pub enum BrokerState {
     Up,
     Down,
+}
+
+/// What a broker without JMX reports of replication, with the meaning of Kafka's metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplicationReading {
+    /// Partitions this broker leads whose in-sync replicas are fewer than their replicas
+    /// (Kafka's UnderReplicatedPartitions).
+    pub under_replicated_partitions: i64,
+    /// Partitions of the whole cluster led by a broker other than their preferred replica
+    /// (Kafka's PreferredReplicaImbalanceCount, as a controller reports it).
+    pub preferred_replica_imbalance: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]

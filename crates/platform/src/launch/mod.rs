@@ -12,7 +12,9 @@ pub use preflight::Preflight;
 pub use stage::Stage;
 pub use status::{Choice, Detection, LaunchState, LaunchStatus, StepView};
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
 
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
@@ -55,6 +57,7 @@ impl Launcher {
     ) -> Arc<Self> {
         let kind = environment.kind().to_owned();
         let stage = Arc::new(Stage::new(environment, &options, &bus));
+        let ledger_unreadable = stage.chaos.unreadable().to_vec();
         let status = LaunchStatus {
             kind: kind.clone(),
             state: LaunchState::Stopped,
@@ -64,6 +67,7 @@ impl Launcher {
             started_at_ms: None,
             error: None,
             leave_running_on_quit: false,
+            ledger_unreadable,
         };
         let launcher = Arc::new_cyclic(|weak: &std::sync::Weak<Launcher>| Self {
             watcher: tokio::spawn(record_steps(bus.clone(), weak.clone())),
@@ -108,10 +112,7 @@ impl Launcher {
 
     /// The stage the API works on: the running environment, or the last one.
     pub fn stage(&self) -> Arc<Stage> {
-        self.stage
-            .read()
-            .map(|stage| stage.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+        self.stage.read().clone()
     }
 
     pub fn status(&self) -> LaunchStatus {
@@ -119,11 +120,7 @@ impl Launcher {
     }
 
     fn with_status<T>(&self, change: impl FnOnce(&mut LaunchStatus) -> T) -> T {
-        let mut status = self
-            .status
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        change(&mut status)
+        change(&mut self.status.lock())
     }
 
     /// Applies a change and tells everyone the new whole status.
@@ -205,15 +202,14 @@ impl Launcher {
                 return Err(LaunchError::Blocked(preflight));
             }
         }
-        if let Ok(mut slot) = self.stage.write() {
-            *slot = stage.clone();
-        }
+        *self.stage.write() = stage.clone();
         let status = self.update(|status| {
             status.kind = request.kind.clone();
             status.state = LaunchState::Starting;
             status.steps.clear();
             status.started_at_ms = Some(faultline_kafka::now_ms());
             status.error = None;
+            status.ledger_unreadable = stage.chaos.unreadable().to_vec();
         });
         let launcher = self.clone();
         let task = tokio::spawn(async move {
@@ -227,9 +223,7 @@ impl Launcher {
                 }
             });
         });
-        if let Ok(mut slot) = self.bring_up.lock() {
-            *slot = Some(task);
-        }
+        *self.bring_up.lock() = Some(task);
         Ok(status)
     }
 
@@ -280,7 +274,7 @@ impl Launcher {
     }
 
     fn abort_bring_up(&self) {
-        if let Some(task) = self.bring_up.lock().ok().and_then(|mut slot| slot.take()) {
+        if let Some(task) = self.bring_up.lock().take() {
             task.abort();
         }
     }

@@ -89,11 +89,11 @@ impl Stage {
 
     async fn first_sidecar(&self) -> Result<(), String> {
         let registered = || {
-            self.state.registry.read().is_ok_and(|registry| {
-                registry
-                    .entries()
-                    .any(|(_, entry)| entry.status == SidecarStatus::Active)
-            })
+            self.state
+                .registry
+                .read()
+                .entries()
+                .any(|(_, entry)| entry.status == SidecarStatus::Active)
         };
         let waiting = async {
             while !registered() {

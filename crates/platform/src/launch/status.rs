@@ -53,6 +53,9 @@ pub struct LaunchStatus {
     pub error: Option<String>,
     /// Whether quitting the desktop app leaves the environment it started running.
     pub leave_running_on_quit: bool,
+    /// Remains of the fault ledger this start found unreadable (so not reverted), and
+    /// where they were kept; empty when the ledger was whole.
+    pub ledger_unreadable: Vec<crate::chaos::Unreadable>,
 }
 
 impl LaunchStatus {
@@ -93,6 +96,7 @@ mod tests {
             started_at_ms: None,
             error: None,
             leave_running_on_quit: false,
+            ledger_unreadable: Vec::new(),
         }
     }
 

@@ -15,17 +15,19 @@ pub struct ScenarioFile {
     pub summary: String,
     /// Environments it is written for (`rehearsal`, `local`, `docker`, `external`).
     pub environments: Vec<String>,
-    /// Seconds after the last heal within which everything must be STABLE again.
+    /// Seconds after the last heal within which everything must be STABLE again, 0–3600.
+    /// Spanned so a value out of range is reported with its line.
     #[serde(default = "default_recover_within")]
-    pub recover_within: f64,
+    pub recover_within: Spanned<f64>,
     #[serde(default)]
     pub step: Vec<Spanned<Step>>,
     #[serde(default)]
     pub expect: Vec<Spanned<Expectation>>,
 }
 
-fn default_recover_within() -> f64 {
-    60.0
+fn default_recover_within() -> Spanned<f64> {
+    // Not in the file, so it has no place in it.
+    Spanned::new(0..0, 60.0)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

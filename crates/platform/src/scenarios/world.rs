@@ -28,43 +28,35 @@ impl World {
     /// Starts from what the platform knows now.
     pub fn from_state(state: &SharedState) -> Self {
         let mut world = World::default();
-        if let Ok(registry) = state.registry.read() {
+        {
+            let observations = state.observations.read();
+            let registry = state.registry.read();
             for (id, entry) in registry.entries() {
                 if entry.status != SidecarStatus::Active {
                     world.inactive.insert(id.to_string());
                 }
-            }
-        }
-        if let Ok(observations) = state.observations.read() {
-            if let Ok(registry) = state.registry.read() {
-                for (id, _) in registry.entries() {
-                    if let Some(o) = observations.get(id) {
-                        world
-                            .conditions
-                            .insert(id.to_string(), (o.condition, o.situation));
-                    }
+                if let Some(o) = observations.get(id) {
+                    world
+                        .conditions
+                        .insert(id.to_string(), (o.condition, o.situation));
                 }
             }
         }
-        if let Ok(brokers) = state.brokers.read() {
-            for (id, b) in brokers.iter() {
-                world
-                    .conditions
-                    .insert(format!("broker-{id}"), (b.condition, Situation::Normal));
-                if let Some(urp) = b.under_replicated_partitions {
-                    world.under_replicated.insert(*id, urp);
-                }
-                if let Some(imbalance) = b.preferred_replica_imbalance {
-                    world.preferred_replica_imbalance.insert(*id, imbalance);
-                }
+        for (id, b) in state.brokers.read().iter() {
+            world
+                .conditions
+                .insert(format!("broker-{id}"), (b.condition, Situation::Normal));
+            if let Some(urp) = b.under_replicated_partitions {
+                world.under_replicated.insert(*id, urp);
+            }
+            if let Some(imbalance) = b.preferred_replica_imbalance {
+                world.preferred_replica_imbalance.insert(*id, imbalance);
             }
         }
-        if let Ok(groups) = state.groups.read() {
-            for (name, g) in &groups.latest {
-                world
-                    .conditions
-                    .insert(format!("group {name}"), (g.condition, Situation::Normal));
-            }
+        for (name, g) in &state.groups.read().latest {
+            world
+                .conditions
+                .insert(format!("group {name}"), (g.condition, Situation::Normal));
         }
         world
     }
@@ -139,8 +131,12 @@ impl World {
         self.healed.clear();
     }
 
+    /// Under-replicated partitions over every broker; saturating, since brokers report
+    /// the counts over JMX.
     pub fn under_replicated(&self) -> i64 {
-        self.under_replicated.values().sum()
+        self.under_replicated
+            .values()
+            .fold(0, |total, n| total.saturating_add(*n))
     }
 
     /// Every live subject STABLE and nothing under-replicated.

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use axum::Json;
 use faultline_protocol::vocabulary::{Condition, Confidence};
@@ -8,6 +10,7 @@ use super::AppState;
 use crate::environments::EnvironmentStatus;
 use crate::state::registry::SidecarStatus;
 use crate::state::rejections::Rejections;
+use crate::state::tasks::DegradedTask;
 use crate::state::DiscoveryProgress;
 
 /// One row of `GET /api/sidecars`.
@@ -31,21 +34,29 @@ pub struct SidecarView {
     pub target_rate: Option<u32>,
     pub send_rate: Option<f64>,
     pub request_latency_ms: Option<f64>,
+    /// The platform's clock minus the sidecar's, ms (positive: the sidecar's is behind);
+    /// null until measured.
+    pub clock_offset_ms: Option<i64>,
+    /// A sentence with the offset when the clocks differ by more than 2 s, else null.
+    pub clock_warning: Option<String>,
+    /// A sentence naming what differs when two sidecars share this id, else null.
+    pub id_conflict: Option<String>,
 }
 
 pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
     let stage = app.stage();
-    let registry = stage.state.registry.read().map(|r| {
-        r.entries()
-            .map(|(id, entry)| (id.clone(), entry.clone()))
-            .collect::<Vec<_>>()
-    });
+    let registry: Vec<_> = stage
+        .state
+        .registry
+        .read()
+        .entries()
+        .map(|(id, entry)| (id.clone(), entry.clone()))
+        .collect();
     let observations = stage.state.observations.read();
     let rows = registry
-        .unwrap_or_default()
         .into_iter()
         .map(|(id, entry)| {
-            let observed = observations.as_ref().ok().and_then(|o| o.get(&id).cloned());
+            let observed = observations.get(&id).cloned();
             let registration = entry.registration;
             SidecarView {
                 sidecar_id: id.to_string(),
@@ -64,6 +75,9 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
                 target_rate: observed.as_ref().map(|o| o.target_rate),
                 send_rate: observed.as_ref().map(|o| o.send_rate),
                 request_latency_ms: observed.as_ref().map(|o| o.request_latency_ms),
+                clock_offset_ms: entry.clock_offset_ms,
+                clock_warning: entry.clock_warning,
+                id_conflict: entry.id_conflict,
             }
         })
         .collect();
@@ -75,26 +89,25 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
 pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value> {
     let stage = app.stage();
     let status: EnvironmentStatus = stage.environment.status().await;
-    let observed = stage
-        .state
-        .brokers
-        .read()
-        .map(|b| b.clone())
-        .unwrap_or_default();
+    let observed = stage.state.brokers.read().clone();
     let mut view = serde_json::to_value(&status).unwrap_or_default();
     if let Some(brokers) = view.get_mut("brokers").and_then(|b| b.as_array_mut()) {
         for broker in brokers {
-            let id = broker.get("id").and_then(|v| v.as_i64()).unwrap_or(-1) as i32;
-            if let Some(observation) = observed.get(&id) {
+            let id = broker
+                .get("id")
+                .and_then(|v| v.as_i64())
+                .and_then(|id| i32::try_from(id).ok());
+            if let Some(observation) = id.and_then(|id| observed.get(&id)) {
                 broker["metrics"] = serde_json::to_value(observation).unwrap_or_default();
             }
         }
     }
     if !observed.is_empty() {
-        let total: i64 = observed
+        // Saturating: the counts come from the brokers over JMX.
+        let total = observed
             .values()
             .filter_map(|o| o.under_replicated_partitions)
-            .sum();
+            .fold(0_i64, i64::saturating_add);
         view["underReplicatedPartitions"] = total.into();
     }
     Json(view)
@@ -103,6 +116,8 @@ pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value>
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
+    /// `degraded` while a platform task is failing (see `degraded`), else `starting` until
+    /// the registry is replayed, then `ok`.
     pub status: &'static str,
     pub uptime_ms: u64,
     pub environment: String,
@@ -111,39 +126,48 @@ pub struct Health {
     pub rejected: Rejections,
     /// Scenario files that could not be loaded, each with its file and line.
     pub scenario_errors: Vec<String>,
+    /// Sentences about what may not be true on disk (a fault ledger that cannot be read,
+    /// written or rewritten); empty when all is well.
+    pub warnings: Vec<String>,
+    /// Platform tasks that panicked or stopped and have not run steadily again since.
+    pub degraded: Vec<DegradedTask>,
+    /// Restarts per platform task since the platform started (tasks never restarted are
+    /// left out).
+    pub restarts: BTreeMap<String, u32>,
 }
 
 pub async fn health(State(app): State<AppState>) -> Json<Health> {
     let stage = app.stage();
-    let discovery = stage
-        .state
-        .discovery
-        .read()
-        .map(|d| d.clone())
-        .unwrap_or_default();
+    let discovery = stage.state.discovery.read().clone();
+    let (degraded, restarts) = {
+        let tasks = stage.state.tasks.lock();
+        (tasks.degraded(), tasks.restarts())
+    };
+    let status = if !degraded.is_empty() {
+        "degraded"
+    } else if discovery.replayed {
+        "ok"
+    } else {
+        "starting"
+    };
+    let sidecars = stage.state.registry.read().len();
+    let rejected = stage.state.rejections.read().clone();
     Json(Health {
-        status: if discovery.replayed { "ok" } else { "starting" },
+        status,
         uptime_ms: app.started.elapsed().as_millis() as u64,
         environment: stage.environment.kind().to_owned(),
-        sidecars: stage
-            .state
-            .registry
-            .read()
-            .map(|r| r.len())
-            .unwrap_or_default(),
+        sidecars,
         discovery,
-        rejected: stage
-            .state
-            .rejections
-            .read()
-            .map(|r| r.clone())
-            .unwrap_or_default(),
+        rejected,
         scenario_errors: stage
             .scenarios
             .errors()
             .iter()
             .map(|e| e.to_string())
             .collect(),
+        warnings: stage.chaos.warnings(),
+        degraded,
+        restarts,
     })
 }
 
@@ -155,7 +179,9 @@ pub async fn consumer_groups(
             .state
             .groups
             .read()
-            .map(|g| g.latest.values().cloned().collect())
-            .unwrap_or_default(),
+            .latest
+            .values()
+            .cloned()
+            .collect(),
     )
 }

@@ -1,5 +1,6 @@
 //! The launch panel's API: status, pre-flight for a kind, start, stop, the quit setting.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -7,6 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
 use crate::environments::StartRequest;
 use crate::launch::{LaunchError, LaunchStatus, Preflight};
@@ -16,13 +18,23 @@ pub async fn status(State(app): State<AppState>) -> Json<LaunchStatus> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KindQuery {
     kind: Option<String>,
 }
 
 /// `GET /api/launch/preflight?kind=local`; without a kind, the current one. Runs programs
 /// (`java -version`), so off the async threads.
-pub async fn preflight(State(app): State<AppState>, Query(query): Query<KindQuery>) -> Response {
+pub async fn preflight(
+    State(app): State<AppState>,
+    query: Result<Query<KindQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "the pre-flight takes one query parameter, kind, such as ?kind=local".into(),
+        );
+    };
     let request = StartRequest {
         kind: query.kind.unwrap_or_else(|| app.launcher.status().kind),
         ..StartRequest::default()
@@ -38,9 +50,12 @@ pub async fn preflight(State(app): State<AppState>, Query(query): Query<KindQuer
 }
 
 /// `POST /api/environment/start` with `{"kind":"rehearsal"}` (external: `"bootstrap"`).
-pub async fn start(State(app): State<AppState>, body: Option<Json<StartRequest>>) -> Response {
+pub async fn start(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody<StartRequest>,
+) -> Response {
     let request = match body {
-        Some(Json(request)) => request,
+        Some(request) => request,
         None => StartRequest {
             kind: app.launcher.status().kind,
             ..StartRequest::default()
@@ -67,19 +82,19 @@ fn blocked(preflight: Preflight) -> Response {
 }
 
 /// `POST /api/environment/stop`: faults are reverted first, then everything stops.
-pub async fn stop(State(app): State<AppState>) -> Json<LaunchStatus> {
+pub async fn stop(State(app): State<AppState>, _: JsonBody<Empty>) -> Json<LaunchStatus> {
     Json(app.launcher.stop().await)
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
     leave_running_on_quit: bool,
 }
 
-pub async fn settings(State(app): State<AppState>, body: Option<Json<Settings>>) -> Response {
+pub async fn settings(State(app): State<AppState>, JsonBody(body): JsonBody<Settings>) -> Response {
     match body {
-        Some(Json(settings)) => Json(
+        Some(settings) => Json(
             app.launcher
                 .set_leave_running_on_quit(settings.leave_running_on_quit),
         )

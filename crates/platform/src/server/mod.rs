@@ -1,23 +1,30 @@
 //! The headless server: a JSON API, a WebSocket streaming every bus event, and the UI.
 //! It binds loopback by default; a port already in use is a clear error, not a panic.
+//! `guard.rs` decides who may call it; every refusal is `{"error": sentence}` (`errors.rs`).
 
 mod actions;
 mod api;
+mod body;
+mod errors;
 mod faults;
+mod guard;
 mod launch;
 mod scenarios;
 mod ui;
 mod ws;
+
+pub use guard::{Access, Token, MAX_BODY_BYTES, MAX_URI_BYTES};
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::{middleware, Json, Router};
 use tokio::net::TcpListener;
 
 use crate::launch::{Launcher, Stage};
@@ -29,6 +36,8 @@ pub struct AppState {
     pub bus: Bus,
     pub launcher: Arc<Launcher>,
     pub started: Instant,
+    /// Who may call: see `guard.rs`.
+    pub access: Arc<Access>,
 }
 
 impl AppState {
@@ -37,6 +46,15 @@ impl AppState {
             bus: launcher.bus().clone(),
             launcher,
             started: Instant::now(),
+            access: Arc::new(Access::default()),
+        }
+    }
+
+    /// The same state under other access rules (a token, or a server beyond loopback).
+    pub fn with_access(self, access: Access) -> Self {
+        Self {
+            access: Arc::new(access),
+            ..self
         }
     }
 
@@ -55,6 +73,9 @@ pub enum ServerError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    /// No access token could be made (the operating system gave no randomness).
+    #[error("{0}")]
+    Token(String),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -68,7 +89,10 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
         })
 }
 
+/// Every endpoint, behind the access guard (outermost) and the net that turns any refusal
+/// into `{"error": ...}` JSON.
 pub fn router(app: AppState) -> Router {
+    let access = app.access.clone();
     Router::new()
         .route("/api/sidecars", get(api::sidecars))
         .route("/api/environment", get(api::environment))
@@ -95,6 +119,9 @@ pub fn router(app: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .fallback(ui::serve)
         .with_state(app)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response(errors::as_json))
+        .layer(middleware::from_fn_with_state(access, guard::admit))
 }
 
 /// A refusal: the status and one sentence saying why, as `{"error": ...}`.

@@ -7,7 +7,8 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 
-use super::AppState;
+use super::body::{Empty, JsonBody};
+use super::{refuse, AppState};
 use crate::scenarios::{FileError, RunError, Scenario};
 
 #[derive(Serialize)]
@@ -57,16 +58,39 @@ pub async fn errors(State(app): State<AppState>) -> Json<Vec<FileError>> {
     Json(app.stage().scenarios.errors().to_vec())
 }
 
-pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Response {
-    match app.stage().scenarios.start(&id).await {
+pub async fn run(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    _: JsonBody<Empty>,
+) -> Response {
+    let stage = app.stage();
+    match stage.scenarios.start(&id).await {
         Ok(run_id) => (StatusCode::ACCEPTED, Json(json!({ "runId": run_id }))).into_response(),
         Err(failure) => {
-            let status = match failure {
-                RunError::Unknown(_) => StatusCode::NOT_FOUND,
-                RunError::Unsupported(..) => StatusCode::UNPROCESSABLE_ENTITY,
-                RunError::Busy(_) => StatusCode::CONFLICT,
+            let (status, sentence) = match failure {
+                // Named by what exists, not by the id that was sent.
+                RunError::Unknown(_) => {
+                    let mut known: Vec<&str> = stage
+                        .scenarios
+                        .list()
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect();
+                    known.sort_unstable();
+                    (
+                        StatusCode::NOT_FOUND,
+                        format!(
+                            "there is no such scenario; the scenarios are {}",
+                            known.join(", ")
+                        ),
+                    )
+                }
+                RunError::Unsupported(..) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, failure.to_string())
+                }
+                RunError::Busy(_) => (StatusCode::CONFLICT, failure.to_string()),
             };
-            (status, Json(json!({ "error": failure.to_string() }))).into_response()
+            refuse(status, sentence)
         }
     }
 }
@@ -74,10 +98,9 @@ pub async fn run(State(app): State<AppState>, Path(id): Path<String>) -> Respons
 pub async fn run_status(State(app): State<AppState>, Path(id): Path<String>) -> Response {
     match app.stage().scenarios.run(&id).await {
         Some(view) => Json(view).into_response(),
-        None => (
+        None => refuse(
             StatusCode::NOT_FOUND,
-            Json(json!({ "error": format!("there is no run {id}") })),
-        )
-            .into_response(),
+            "there is no such run; starting a scenario answers with its run id".into(),
+        ),
     }
 }

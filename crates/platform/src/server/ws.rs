@@ -1,12 +1,25 @@
+//! `/ws`: every bus event, as JSON text messages, to each client that connects.
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::AppState;
+use super::{refuse, AppState};
 
-pub async fn upgrade(State(app): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.on_upgrade(move |socket| stream_events(socket, app))
+/// The handshake; a request that is not one keeps axum's status with a sentence of ours.
+pub async fn upgrade(
+    State(app): State<AppState>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    match upgrade {
+        Ok(upgrade) => upgrade.on_upgrade(move |socket| stream_events(socket, app)),
+        Err(rejection) => refuse(
+            rejection.status(),
+            "this is the event stream: open it with a WebSocket client".into(),
+        ),
+    }
 }
 
 /// Streams every bus event as one JSON text message. A client too slow to keep up is told

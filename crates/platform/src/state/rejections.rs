@@ -13,13 +13,14 @@ pub struct Rejections {
 
 impl Rejections {
     pub fn count(&mut self, topic: &str, reason: RejectReason) {
-        self.total += 1;
-        *self
+        self.total = self.total.saturating_add(1);
+        let count = self
             .by_topic
             .entry(topic.to_owned())
             .or_default()
             .entry(reason.as_str().to_owned())
-            .or_default() += 1;
+            .or_default();
+        *count = count.saturating_add(1);
     }
 }
 

@@ -1,4 +1,4 @@
-//! Size-limited, version-checked decoding, one function per topic.
+//! Size-limited, version-checked, range-checked decoding, one function per topic.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -45,7 +45,7 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    fn new(reason: RejectReason, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(reason: RejectReason, detail: impl Into<String>) -> Self {
         Self {
             reason,
             detail: detail.into(),
@@ -83,15 +83,7 @@ pub fn decode_registration(
         Some(bytes) => {
             let registration: Registration = decode_message(bytes)?;
             check_key(key, &registration.source)?;
-            if registration.heartbeat_interval_ms == 0 {
-                return Err(DecodeError::new(
-                    RejectReason::Invalid,
-                    format!(
-                        "{} registered a heartbeat interval of 0 ms",
-                        registration.source
-                    ),
-                ));
-            }
+            registration.check_bounds()?;
             Ok(SidecarRecord::Registered(registration))
         }
     }
@@ -100,12 +92,14 @@ pub fn decode_registration(
 pub fn decode_speech_act(key: Option<&[u8]>, payload: &[u8]) -> Result<SpeechAct, DecodeError> {
     let act: SpeechAct = decode_message(payload)?;
     check_key(key, &act.source)?;
+    act.check_bounds()?;
     Ok(act)
 }
 
 pub fn decode_signal(key: Option<&[u8]>, payload: &[u8]) -> Result<SignalSnapshot, DecodeError> {
     let snapshot: SignalSnapshot = decode_message(payload)?;
     check_key(key, &snapshot.source)?;
+    snapshot.check_bounds()?;
     Ok(snapshot)
 }
 
@@ -113,6 +107,7 @@ pub fn decode_signal(key: Option<&[u8]>, payload: &[u8]) -> Result<SignalSnapsho
 pub fn decode_response(key: Option<&[u8]>, payload: &[u8]) -> Result<Response, DecodeError> {
     let response: Response = decode_message(payload)?;
     check_key(key, &response.target)?;
+    response.check_bounds()?;
     let is_command = response.act == crate::ResponseAct::Command;
     if is_command != response.command.is_some() {
         return Err(DecodeError::new(

@@ -23,4 +23,6 @@ pub trait Message: Serialize + for<'de> Deserialize<'de> {
     /// Fields holding ids, checked before the body so a hostile id is counted as such.
     const ID_FIELDS: &'static [&'static str] = &["source"];
     fn source(&self) -> &crate::SidecarId;
+    /// Refuses (as `invalid`) a number outside its plausible range (`crate::bounds`).
+    fn check_bounds(&self) -> Result<(), crate::DecodeError>;
 }

@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};
-use crate::SidecarId;
+use crate::bounds::{HEARTBEAT_INTERVAL_MS, TIMESTAMP_MS};
+use crate::{DecodeError, SidecarId};
 
 /// What a sidecar watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -28,7 +29,8 @@ pub struct Registration {
     pub host: String,
     pub version: String,
     pub capabilities: Vec<String>,
-    /// Lets the platform judge liveness with this sidecar's own interval.
+    /// Lets the platform judge liveness with this sidecar's own interval; 100 ms to 1 h
+    /// ([`HEARTBEAT_INTERVAL_MS`]).
     pub heartbeat_interval_ms: u64,
 }
 
@@ -36,5 +38,14 @@ impl Message for Registration {
     const KIND: MessageKind = MessageKind::Registration;
     fn source(&self) -> &SidecarId {
         &self.source
+    }
+
+    fn check_bounds(&self) -> Result<(), DecodeError> {
+        TIMESTAMP_MS.check(&self.source, "ts", self.ts)?;
+        HEARTBEAT_INTERVAL_MS.check(
+            &self.source,
+            "heartbeatIntervalMs",
+            self.heartbeat_interval_ms,
+        )
     }
 }

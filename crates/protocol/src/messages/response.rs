@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};
-use crate::SidecarId;
+use crate::bounds::{TARGET_RATE, TIMESTAMP_MS};
+use crate::{DecodeError, SidecarId};
 
 /// The platform's answer to a sidecar (`faultline.responses`, key = `target`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,9 +40,9 @@ pub enum ResponseAct {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "kebab-case")]
 pub enum Command {
-    /// Set the send rate (messages per second).
+    /// Set the send rate (messages per second, at most [`TARGET_RATE`]'s 10 million).
     SetRate { rate: u32 },
-    /// Lower the send rate to relieve pressure; `resume` undoes it.
+    /// Lower the send rate to relieve pressure; `resume` undoes it. Same range.
     Throttle { rate: u32 },
     /// Return to the workload's nominal rate (the one it was started with).
     Resume,
@@ -52,5 +53,15 @@ impl Message for Response {
     const ID_FIELDS: &'static [&'static str] = &["source", "target"];
     fn source(&self) -> &SidecarId {
         &self.source
+    }
+
+    fn check_bounds(&self) -> Result<(), DecodeError> {
+        TIMESTAMP_MS.check(&self.source, "ts", self.ts)?;
+        match &self.command {
+            Some(Command::SetRate { rate } | Command::Throttle { rate }) => {
+                TARGET_RATE.check(&self.source, "command.rate", *rate)
+            }
+            Some(Command::Resume) | None => Ok(()),
+        }
     }
 }

@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};
-use crate::SidecarId;
+use crate::bounds::TIMESTAMP_MS;
+use crate::{DecodeError, SidecarId};
 
 /// What a sidecar tells or asks the platform (`faultline.speech-acts`, key = `source`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,5 +68,9 @@ impl Message for SpeechAct {
     const KIND: MessageKind = MessageKind::SpeechAct;
     fn source(&self) -> &SidecarId {
         &self.source
+    }
+
+    fn check_bounds(&self) -> Result<(), DecodeError> {
+        TIMESTAMP_MS.check(&self.source, "ts", self.ts)
     }
 }

@@ -31,8 +31,8 @@ use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
 use super::{
-    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, LifecycleState,
-    PreflightCheck, Progress,
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Inventory,
+    LifecycleState, PreflightCheck, Progress,
 };
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
@@ -663,6 +663,22 @@ impl Environment for LocalEnvironment {
                 )
             })
             .collect()
+    }
+
+    /// The configured brokers, and the Java demo producer and consumer when workloads run.
+    async fn inventory(&self) -> Inventory {
+        let workloads = |id: &str| {
+            if self.config.workloads {
+                vec![id.to_owned()]
+            } else {
+                Vec::new()
+            }
+        };
+        Inventory {
+            brokers: (1..=self.config.brokers).map(i32::from).collect(),
+            producers: workloads(PRODUCER_ID),
+            consumers: workloads(CONSUMER_ID),
+        }
     }
 
     fn supports(&self, kind: FaultKind) -> bool {

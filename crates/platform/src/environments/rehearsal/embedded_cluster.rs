@@ -1,23 +1,44 @@
-use std::sync::mpsc;
-use std::sync::Mutex;
-use std::thread::JoinHandle;
-use std::time::Duration;
+//! The embedded Kafka cluster: librdkafka's mock brokers on their own thread, with
+//! partition leadership moved as Kafka's controller would (`replication.rs`).
 
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
 use rdkafka::mocking::MockCluster;
+use rdkafka::producer::DefaultProducerContext;
+
+use super::replication::{LeaderChange, Replication};
+use crate::environments::ReplicationReading;
+
+/// How often the cluster's thread moves its replication model on (followers catching up,
+/// leadership returning to preferred replicas) when no command arrives.
+const TICK: Duration = Duration::from_millis(250);
 
 /// librdkafka's mock cluster: N brokers in this process on real loopback TCP ports,
 /// speaking the real Kafka protocol. The mock is not `Send`, so it lives on a thread of
 /// its own and is driven through this handle.
 pub struct EmbeddedCluster {
     bootstrap: String,
+    /// How many brokers it has; their ids are 1 to this.
+    brokers: i32,
     commands: Mutex<mpsc::Sender<Op>>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// Written only by the cluster's thread; read here for each broker's reading.
+    replication: Arc<Mutex<Replication>>,
 }
+
+/// The mock as `MockCluster::new` makes it.
+type Mock = MockCluster<'static, DefaultProducerContext>;
 
 type Reply = mpsc::SyncSender<Result<(), String>>;
 
 enum Op {
+    /// The broker leaves the cluster: leadership moves off it.
     BrokerDown(i32, Reply),
+    /// Only clients lose the broker: it keeps its place in the cluster.
+    CutOff(i32, Reply),
     BrokerUp(i32, Reply),
     RoundTrip(i32, Duration, Reply),
     Stop,
@@ -35,17 +56,25 @@ impl EmbeddedCluster {
     ) -> Result<Self, String> {
         let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<String, String>>(1);
         let (commands, receiver) = mpsc::channel::<Op>();
+        let replication = Arc::new(Mutex::new(Replication::new(
+            brokers,
+            &topics,
+            Instant::now(),
+        )));
+        let model = replication.clone();
         let thread = std::thread::Builder::new()
             .name("faultline-embedded-kafka".into())
-            .spawn(move || serve(brokers, round_trip, topics, ready_tx, receiver))
+            .spawn(move || serve(brokers, round_trip, topics, model, ready_tx, receiver))
             .map_err(|e| format!("cannot start the embedded cluster's thread: {e}"))?;
         let bootstrap = ready_rx
             .recv_timeout(Duration::from_secs(30))
             .map_err(|_| "the embedded cluster did not start within 30 s".to_owned())??;
         Ok(Self {
             bootstrap,
+            brokers,
             commands: Mutex::new(commands),
             thread: Mutex::new(Some(thread)),
+            replication,
         })
     }
 
@@ -65,23 +94,58 @@ impl EmbeddedCluster {
             .collect()
     }
 
+    /// Takes a broker down as a crash or a shutdown would: its sockets close and the
+    /// leadership of its partitions moves to in-sync replicas on live brokers.
+    /// Errors: a broker id outside 1 to the cluster's size, or a cluster that stopped.
     pub fn broker_down(&self, broker: i32) -> Result<(), String> {
+        self.existing(broker)?;
         self.call(|reply| Op::BrokerDown(broker, reply))
     }
 
+    /// Cuts a broker off from its clients: its sockets close, but it stays in the cluster
+    /// and keeps leading its partitions (brokers replicate over a network of their own).
+    /// Errors: as `broker_down`.
+    pub fn cut_off(&self, broker: i32) -> Result<(), String> {
+        self.existing(broker)?;
+        self.call(|reply| Op::CutOff(broker, reply))
+    }
+
+    /// Brings a broker back: clients reach it again and, if it had left the cluster, it
+    /// catches up and then leads its preferred partitions again. Errors: as `broker_down`.
     pub fn broker_up(&self, broker: i32) -> Result<(), String> {
+        self.existing(broker)?;
         self.call(|reply| Op::BrokerUp(broker, reply))
     }
 
+    /// Errors: as `broker_down`.
     pub fn set_round_trip(&self, broker: i32, delay: Duration) -> Result<(), String> {
+        self.existing(broker)?;
         self.call(|reply| Op::RoundTrip(broker, delay, reply))
+    }
+
+    /// Under-replicated partitions on a live broker and the cluster's preferred-replica
+    /// imbalance; `None` for a broker that is down or unknown.
+    pub fn replication(&self, broker: i32) -> Option<ReplicationReading> {
+        self.replication.lock().reading(broker)
+    }
+
+    /// librdkafka's mock reads broker id -1 as "every broker": an id from outside must
+    /// never reach it, whatever checked it before.
+    fn existing(&self, broker: i32) -> Result<(), String> {
+        if (1..=self.brokers).contains(&broker) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the embedded cluster has no broker {broker}; its brokers are 1 to {}",
+                self.brokers
+            ))
+        }
     }
 
     fn call(&self, op: impl FnOnce(Reply) -> Op) -> Result<(), String> {
         let (reply, answer) = mpsc::sync_channel(1);
         self.commands
             .lock()
-            .map_err(|_| "embedded cluster handle poisoned".to_owned())?
             .send(op(reply))
             .map_err(|_| "the embedded cluster has stopped".to_owned())?;
         answer
@@ -92,10 +156,8 @@ impl EmbeddedCluster {
 
 impl Drop for EmbeddedCluster {
     fn drop(&mut self) {
-        if let Ok(commands) = self.commands.lock() {
-            let _ = commands.send(Op::Stop);
-        }
-        if let Some(thread) = self.thread.lock().ok().and_then(|mut t| t.take()) {
+        let _ = self.commands.lock().send(Op::Stop);
+        if let Some(thread) = self.thread.lock().take() {
             let _ = thread.join();
         }
     }
@@ -105,6 +167,7 @@ fn serve(
     brokers: i32,
     round_trip: Duration,
     topics: Vec<TopicToCreate>,
+    replication: Arc<Mutex<Replication>>,
     ready: mpsc::SyncSender<Result<String, String>>,
     commands: mpsc::Receiver<Op>,
 ) {
@@ -115,10 +178,18 @@ fn serve(
             return;
         }
     };
-    let replication = brokers.min(3);
+    let factor = brokers.min(3);
     for (name, partitions) in &topics {
-        if let Err(error) = cluster.create_topic(name, *partitions, replication) {
+        if let Err(error) = cluster.create_topic(name, *partitions, factor) {
             let _ = ready.send(Err(format!("cannot create topic {name}: {error}")));
+            return;
+        }
+    }
+    // The mock picks each partition's leader at random; start from the preferred ones.
+    let leaders = replication.lock().leaders();
+    for change in &leaders {
+        if let Err(error) = set_leader(&cluster, change) {
+            let _ = ready.send(Err(error));
             return;
         }
     }
@@ -128,13 +199,64 @@ fn serve(
         }
     }
     let _ = ready.send(Ok(cluster.bootstrap_servers()));
-    for op in commands {
-        let (result, reply) = match op {
-            Op::BrokerDown(id, reply) => (cluster.broker_down(id), reply),
-            Op::BrokerUp(id, reply) => (cluster.broker_up(id), reply),
-            Op::RoundTrip(id, delay, reply) => (cluster.broker_round_trip_time(id, delay), reply),
-            Op::Stop => break,
+    loop {
+        let op = match commands.recv_timeout(TICK) {
+            Ok(op) => Some(op),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let _ = reply.send(result.map_err(|e| e.to_string()));
+        let (result, reply, changes) = match op {
+            None => (Ok(()), None, Vec::new()),
+            Some(Op::BrokerDown(id, reply)) => {
+                let result = cluster.broker_down(id);
+                let changes = match result {
+                    Ok(()) => replication.lock().broker_down(id),
+                    Err(_) => Vec::new(),
+                };
+                (result, Some(reply), changes)
+            }
+            Some(Op::CutOff(id, reply)) => (cluster.broker_down(id), Some(reply), Vec::new()),
+            Some(Op::BrokerUp(id, reply)) => {
+                let result = cluster.broker_up(id);
+                let changes = match result {
+                    Ok(()) => replication.lock().broker_up(id, Instant::now()),
+                    Err(_) => Vec::new(),
+                };
+                (result, Some(reply), changes)
+            }
+            Some(Op::RoundTrip(id, delay, reply)) => (
+                cluster.broker_round_trip_time(id, delay),
+                Some(reply),
+                Vec::new(),
+            ),
+            Some(Op::Stop) => break,
+        };
+        apply(&cluster, &changes);
+        if let Some(reply) = reply {
+            let _ = reply.send(result.map_err(|e| e.to_string()));
+        }
+        let changes = replication.lock().tick(Instant::now());
+        apply(&cluster, &changes);
     }
+}
+
+/// Applies leader changes the model made. A change the mock refuses leaves the model ahead
+/// of it; that can only be a partition the mock lost, so it is logged, not fatal.
+fn apply(cluster: &Mock, changes: &[LeaderChange]) {
+    for change in changes {
+        if let Err(error) = set_leader(cluster, change) {
+            tracing::warn!(%error, "embedded cluster: leader change not applied");
+        }
+    }
+}
+
+fn set_leader(cluster: &Mock, change: &LeaderChange) -> Result<(), String> {
+    cluster
+        .partition_leader(&change.topic, change.partition, change.leader)
+        .map_err(|error| {
+            format!(
+                "cannot set the leader of {} partition {} to {:?}: {error}",
+                change.topic, change.partition, change.leader
+            )
+        })
 }

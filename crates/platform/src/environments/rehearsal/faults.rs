@@ -1,7 +1,8 @@
 //! How rehearsal carries out faults on the embedded cluster. Brokers go down and up for
-//! real (their sockets close); network latency is the broker's round trip; a partition is
-//! a broker that refuses connections (the embedded broker cannot hang them); CPU
-//! saturation, which needs a broker process of its own, is emulated as a slow broker.
+//! real (their sockets close, and leadership moves off them as in Kafka); network latency
+//! is the broker's round trip; a partition is a broker that refuses its clients'
+//! connections (the embedded broker cannot hang them) but keeps leading its partitions;
+//! CPU saturation, which needs a broker process of its own, is emulated as a slow broker.
 
 use std::time::Duration;
 
@@ -18,8 +19,12 @@ pub fn supports(kind: FaultKind) -> bool {
 
 pub async fn inject(env: &RehearsalEnvironment, fault: &Fault) -> Result<Receipt, String> {
     match fault {
-        Fault::BrokerDown { broker, .. } | Fault::Partition { broker } => {
+        Fault::BrokerDown { broker, .. } => {
             env.broker_down(*broker).await?;
+            Ok(Receipt::default())
+        }
+        Fault::Partition { broker } => {
+            env.cut_off(*broker).await?;
             Ok(Receipt::default())
         }
         Fault::Latency { broker, ms, .. } => slow_down(env, *broker, u64::from(*ms)).await,

@@ -4,6 +4,7 @@
 
 mod embedded_cluster;
 mod faults;
+mod replication;
 mod workload;
 
 pub use embedded_cluster::EmbeddedCluster;
@@ -20,8 +21,8 @@ use faultline_sidecar::workload::{DemoConsumer, WorkloadState};
 use tokio::sync::Mutex;
 
 use super::{
-    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, LifecycleState,
-    Progress,
+    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Inventory,
+    LifecycleState, Progress, ReplicationReading,
 };
 use crate::chaos::{Check, Fault, FaultKind, Receipt};
 use crate::Bus;
@@ -84,6 +85,8 @@ impl RehearsalEnvironment {
         }
     }
 
+    /// Takes a broker down as a crash would; leadership of its partitions moves to live
+    /// replicas (see `replication.rs`).
     pub async fn broker_down(&self, broker: i32) -> Result<(), String> {
         let mut inner = self.inner.lock().await;
         inner
@@ -91,6 +94,20 @@ impl RehearsalEnvironment {
             .as_ref()
             .ok_or("rehearsal is not running")?
             .broker_down(broker)?;
+        inner.brokers_down.insert(broker);
+        Ok(())
+    }
+
+    /// Cuts a broker off from its clients; it keeps leading its partitions, as a broker
+    /// behind a network partition on the local stack does. Reported down all the same:
+    /// nothing can reach it.
+    pub async fn cut_off(&self, broker: i32) -> Result<(), String> {
+        let mut inner = self.inner.lock().await;
+        inner
+            .cluster
+            .as_ref()
+            .ok_or("rehearsal is not running")?
+            .cut_off(broker)?;
         inner.brokers_down.insert(broker);
         Ok(())
     }
@@ -263,6 +280,30 @@ impl Environment for RehearsalEnvironment {
             faultline_kafka::close_detached(cluster, "embedded cluster", Duration::from_secs(10))
                 .await;
         }
+    }
+
+    /// From the configuration, so it holds whether or not the cluster is up (a fault on a
+    /// stopped rehearsal then fails for that reason, not for its target).
+    async fn inventory(&self) -> Inventory {
+        Inventory {
+            brokers: (1..=self.config.brokers).collect(),
+            producers: self
+                .config
+                .producers
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            consumers: self.config.consumers.clone(),
+        }
+    }
+
+    /// `None` as well for a broker cut off from its clients: nothing could read it.
+    async fn replication(&self, broker: i32) -> Option<ReplicationReading> {
+        let inner = self.inner.lock().await;
+        if inner.brokers_down.contains(&broker) {
+            return None;
+        }
+        inner.cluster.as_ref()?.replication(broker)
     }
 
     fn supports(&self, kind: FaultKind) -> bool {

@@ -6,6 +6,13 @@ use serde::Serialize;
 use super::model::{line_of, Action, ExpectKind, Expectation, FileError, Reference, ScenarioFile};
 use crate::chaos::Fault;
 
+/// The latest time, in seconds after the run starts, for a step, a deadline or a recovery:
+/// the runner waits for each, so each must be a time it can wait for.
+const LAST_SECOND: f64 = 3600.0;
+
+/// Most injections one ramp expands into (each is announced on the timeline).
+const MAX_RAMP_STEPS: u32 = 100;
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scenario {
@@ -57,11 +64,18 @@ impl Scenario {
                 ),
             ));
         }
+        let recover_within = *parsed.recover_within.get_ref();
+        if !(0.0..=LAST_SECOND).contains(&recover_within) {
+            return Err(error(
+                Some(line_of(text, parsed.recover_within.span().start)),
+                format!("recover_within {recover_within} s is not between 0 and 3600"),
+            ));
+        }
         let mut steps = Vec::new();
         for spanned in &parsed.step {
             let line = Some(line_of(text, spanned.span().start));
             let step = spanned.get_ref();
-            if !(0.0..=3600.0).contains(&step.at) {
+            if !(0.0..=LAST_SECOND).contains(&step.at) {
                 return Err(error(
                     line,
                     format!("step at {} s is not between 0 and 3600", step.at),
@@ -89,16 +103,30 @@ impl Scenario {
                         ));
                     };
                     let (to, every, count) = match (step.to, step.every, step.steps) {
-                        (Some(to), Some(every), Some(count)) if count >= 2 && every > 0.0 => {
+                        (Some(to), Some(every), Some(count))
+                            if (2..=MAX_RAMP_STEPS).contains(&count) && every > 0.0 =>
+                        {
                             (to, every, count)
                         }
                         _ => {
                             return Err(error(
                                 line,
-                                "a ramp needs `to`, `every` > 0 and `steps` ≥ 2".into(),
+                                format!(
+                                    "a ramp needs `to`, `every` > 0 and `steps` from 2 to \
+                                     {MAX_RAMP_STEPS}"
+                                ),
                             ))
                         }
                     };
+                    // The runner waits for each injection's time, so the last must be a
+                    // time it can wait for (this also refuses an infinite `every`).
+                    let last = step.at + every * f64::from(count - 1);
+                    if !(0.0..=LAST_SECOND).contains(&last) {
+                        return Err(error(
+                            line,
+                            format!("the ramp's last injection at {last} s is after 3600 s"),
+                        ));
+                    }
                     for i in 0..count {
                         let value = f64::from(ms)
                             + (f64::from(to) - f64::from(ms)) * f64::from(i) / f64::from(count - 1);
@@ -157,7 +185,7 @@ impl Scenario {
             title: parsed.title,
             summary: parsed.summary,
             environments: parsed.environments,
-            recover_within: parsed.recover_within,
+            recover_within,
             steps,
             expectations: parsed.expect.into_iter().map(|e| e.into_inner()).collect(),
             source: file.to_owned(),
@@ -170,7 +198,7 @@ impl Scenario {
 }
 
 fn check_expectation(e: &Expectation) -> Result<(), String> {
-    if !(0.0..=3600.0).contains(&e.within) {
+    if !(0.0..=LAST_SECOND).contains(&e.within) {
         return Err(format!("`within` {} s is not between 0 and 3600", e.within));
     }
     let needs = |field: &str, present: bool| {

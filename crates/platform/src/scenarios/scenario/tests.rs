@@ -115,3 +115,43 @@ fn a_misspelt_field_is_refused() {
     assert!(error.message.contains("tlak"), "{error}");
     assert!(error.line.is_some());
 }
+
+#[test]
+fn a_recovery_time_the_runner_cannot_wait_for_is_refused_on_its_line() {
+    // NaN or a huge value once let a run that never recovered go on forever.
+    for value in ["nan", "inf", "-1", "3601"] {
+        let broken = GOOD.replace(
+            "environments = [\"rehearsal\"]\n",
+            &format!("environments = [\"rehearsal\"]\nrecover_within = {value}\n"),
+        );
+        let error = Scenario::parse("mine.toml", &broken).unwrap_err();
+        assert_eq!(error.line, Some(6), "{error}");
+        assert!(error.message.contains("recover_within"), "{error}");
+    }
+}
+
+#[test]
+fn a_ramp_ends_within_the_hour_with_at_most_100_injections() {
+    // An infinite or huge `every` once gave steps at NaN or 1e300 s, on which the runner's
+    // wait panicked; `steps = 4294967295` expanded until memory ran out.
+    for (every, steps) in [
+        ("inf", "4"),
+        ("1e300", "2"),
+        ("1201", "4"),
+        ("2", "101"),
+        ("2", "4294967295"),
+    ] {
+        let broken = GOOD.replace(
+            "every = 2\nsteps = 4",
+            &format!("every = {every}\nsteps = {steps}"),
+        );
+        let error = Scenario::parse("mine.toml", &broken).unwrap_err();
+        assert!(error.line.is_some(), "{error}");
+        assert!(error.message.contains("ramp"), "{error}");
+    }
+    let longest = GOOD.replace("every = 2\nsteps = 4", "every = 36\nsteps = 100");
+    let scenario = Scenario::parse("mine.toml", &longest).unwrap();
+    let injections = scenario.steps.iter().filter(|s| s.action == Action::Inject);
+    assert_eq!(injections.count(), 100);
+    assert_eq!(scenario.steps.last().unwrap().at, 3564.0);
+}

@@ -1,0 +1,171 @@
+//! Discovery on real Apache Kafka (three KRaft brokers behind Toxiproxy, no workloads): a
+//! committed transaction's marker as the last offset of one partition of
+//! `faultline.sidecars`, while another sidecar heartbeats every 0.5 s on another, must not
+//! hold the replay up. The embedded cluster writes no transaction markers, hence the real
+//! one. Needs the local stack fetched (`tests/scripts/fetch-local-stack.sh`); run under
+//! `flock /tmp/faultline-local-stack.lock` beside other local-stack tests.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use faultline_kafka::{assigned_consumer, now_ms, watermarks, ClientSettings};
+use faultline_platform::environments::local::{kill_recorded, Ports};
+use faultline_platform::environments::{
+    Environment, ExternalEnvironment, LocalConfig, LocalEnvironment,
+};
+use faultline_platform::{Bus, Headless};
+use faultline_protocol::topics;
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::Offset;
+use serde_json::json;
+
+const TOPIC: &str = topics::SIDECARS.name;
+
+/// Kills the stack's processes even when the test panics.
+struct StackGuard(std::path::PathBuf);
+
+impl Drop for StackGuard {
+    fn drop(&mut self) {
+        kill_recorded(&self.0);
+    }
+}
+
+fn registration(id: &str, ts: i64, interval_ms: u64) -> String {
+    json!({
+        "v": 1, "kind": "registration", "source": id, "ts": ts, "sidecarType": "producer",
+        "workload": "w", "jmxEndpoint": null, "host": "h", "version": "1",
+        "capabilities": [], "heartbeatIntervalMs": interval_ms
+    })
+    .to_string()
+}
+
+/// Each partition's end, as the replay will read it.
+async fn ends(kafka: &ClientSettings) -> Vec<(i32, i64)> {
+    let consumer = assigned_consumer(kafka, TOPIC, Offset::Beginning)
+        .await
+        .expect("the registration topic exists");
+    watermarks(&consumer, TOPIC)
+        .await
+        .expect("watermarks")
+        .into_iter()
+        .map(|m| (m.partition, m.high))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_marker_at_the_end_of_a_partition_does_not_stall_the_replay() {
+    init_logging();
+    let run_dir = std::env::temp_dir().join(format!("faultline-discovery-{}", std::process::id()));
+    let config = LocalConfig {
+        run_dir: run_dir.clone(),
+        ports: Ports {
+            base: 23000,
+            ..Ports::default()
+        },
+        workloads: false,
+        ..LocalConfig::default()
+    };
+    let _guard = StackGuard(run_dir);
+    let stack = LocalEnvironment::new(config);
+    let kafka = stack
+        .start(&Bus::new())
+        .await
+        .expect("the real cluster starts (with Faultline's topics)");
+
+    // A sidecar registered inside a committed transaction, in partition 0: the commit
+    // marker is that partition's last offset.
+    let transactional: FutureProducer = kafka
+        .client_config()
+        .set("transactional.id", "faultline-discovery-test")
+        .create()
+        .expect("a transactional producer");
+    let timeout = Duration::from_secs(30);
+    transactional
+        .init_transactions(timeout)
+        .expect("init transactions");
+    transactional
+        .begin_transaction()
+        .expect("begin transaction");
+    let payload = registration("transactional", now_ms(), 2_000);
+    transactional
+        .send(
+            FutureRecord::to(TOPIC)
+                .partition(0)
+                .key("transactional")
+                .payload(&payload)
+                .timestamp(now_ms()),
+            timeout,
+        )
+        .await
+        .unwrap_or_else(|(e, _)| panic!("transactional send: {e}"));
+    transactional
+        .commit_transaction(timeout)
+        .expect("commit transaction");
+
+    // Another sidecar heartbeats every 0.5 s in partition 1, so the topic never goes quiet.
+    let beater: FutureProducer = kafka.client_config().create().expect("a producer");
+    let heartbeats = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tick.tick().await;
+            let payload = registration("beater", now_ms(), 500);
+            let _ = beater
+                .send(
+                    FutureRecord::to(TOPIC)
+                        .partition(1)
+                        .key("beater")
+                        .payload(&payload)
+                        .timestamp(now_ms()),
+                    Duration::from_secs(10),
+                )
+                .await;
+        }
+    });
+    let marked = ends(&kafka).await;
+    assert_eq!(
+        marked.iter().find(|(p, _)| *p == 0).map(|(_, end)| *end),
+        Some(2),
+        "partition 0 holds the registration and its commit marker: {marked:?}"
+    );
+
+    let started = Instant::now();
+    let external = Arc::new(ExternalEnvironment::new(kafka.clone()));
+    let platform = Headless::start("127.0.0.1:0".parse().unwrap(), external)
+        .await
+        .expect("server starts");
+    // The bug took 38 s (until the heartbeats stopped); a replay of three records takes
+    // well under a second. 10 s is generous for a busy machine.
+    let ready = eventually(Duration::from_secs(10), || async {
+        let health = get_json(&platform, "/api/health").await;
+        let sidecars = statuses(&platform).await;
+        let both = ["transactional", "beater"]
+            .iter()
+            .all(|id| sidecars.iter().any(|(listed, _)| listed == id));
+        (health["status"] == "ok" && both).then_some(health)
+    })
+    .await;
+    let took = started.elapsed();
+    let Some(health) = ready else {
+        panic!(
+            "replay not finished after {took:?}; health {}, sidecars {:?}",
+            get_json(&platform, "/api/health").await,
+            statuses(&platform).await
+        )
+    };
+    eprintln!("replayed past the transaction marker in {took:?}: {health}");
+    assert_eq!(health["discovery"]["replayed"], true, "{health}");
+    assert!(
+        statuses(&platform)
+            .await
+            .contains(&("beater".into(), "ACTIVE".into())),
+        "{:?}",
+        statuses(&platform).await
+    );
+
+    heartbeats.abort();
+    platform.stop().await;
+    stack.stop().await;
+}
