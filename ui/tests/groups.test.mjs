@@ -62,7 +62,7 @@ test('a group stuck behind an open transaction is named with its partition and s
     unknownPartitions: [], stale: false, measuredMs: 1000,
     stuckPartitions: [{ topic: 'lag-test', partition: 0, committed: 0, lastStableOffset: 0, highWatermark: 201, sinceMs: 0 }],
     findings: [
-      { detector: 'open-transaction', condition: 'DEGRADED', confidence: 'CONFIRMED', sentence: stuck },
+      { detector: 'open-transaction', condition: 'DEFECTIVE', confidence: 'CONFIRMED', sentence: stuck },
       { detector: 'consumer-lag', condition: 'DEGRADED', confidence: 'CONFIRMED', sentence: lag },
     ],
   });

@@ -9,7 +9,9 @@ mod settings;
 mod topics;
 
 pub use close::{close_detached, ClosesDetached};
-pub use consume::{assigned_consumer, high_watermarks, positions, watermarks, AssignError, Watermarks};
+pub use consume::{
+    assigned_consumer, high_watermarks, positions, watermarks, AssignError, Watermarks,
+};
 pub use publish::{now_ms, PublishError, Publisher};
 pub use settings::{ClientSettings, SettingsError};
 pub use topics::{broker_count, ensure_these_topics, ensure_topics, wait_for_topics, TopicError};

@@ -158,6 +158,9 @@ pub async fn run(ctx: Context) {
 /// A partition and its leader in the cluster metadata (None without one).
 type Topology = Vec<(TopicPartition, Option<i32>)>;
 
+/// A partition's high watermark and last stable offset, each read or why not.
+type EndOffsets = (Result<i64, String>, Result<i64, String>);
+
 /// The clients that measure lag, kept from round to round so their connections and
 /// metadata stay warm. Blocking calls: use it off the async workers.
 struct Meter {
@@ -293,7 +296,7 @@ impl Meter {
         &self,
         topology: &Topology,
         wanted: &HashSet<&TopicPartition>,
-    ) -> HashMap<TopicPartition, (Result<i64, String>, Result<i64, String>)> {
+    ) -> HashMap<TopicPartition, EndOffsets> {
         let mut by_leader: BTreeMap<i32, Vec<&TopicPartition>> = BTreeMap::new();
         let mut offsets = HashMap::new();
         for (at, leader) in topology {
@@ -329,7 +332,7 @@ impl Meter {
         &self,
         leader: i32,
         partitions: &[&TopicPartition],
-    ) -> Vec<(TopicPartition, (Result<i64, String>, Result<i64, String>))> {
+    ) -> Vec<(TopicPartition, EndOffsets)> {
         let mut offsets = Vec::with_capacity(partitions.len());
         let mut unreachable: Option<String> = None;
         for at in partitions {
@@ -360,7 +363,7 @@ impl Meter {
     fn oldest(
         &self,
         committed: &HashMap<String, Result<BTreeMap<TopicPartition, i64>, String>>,
-        offsets: &HashMap<TopicPartition, (Result<i64, String>, Result<i64, String>)>,
+        offsets: &HashMap<TopicPartition, EndOffsets>,
     ) -> HashMap<String, HashMap<TopicPartition, i64>> {
         std::thread::scope(|scope| {
             let reads: Vec<_> = committed

@@ -10,28 +10,17 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::local::bare_stack;
 use common::*;
 use faultline_kafka::{assigned_consumer, now_ms, watermarks, ClientSettings};
-use faultline_platform::environments::local::{kill_recorded, Ports};
-use faultline_platform::environments::{
-    Environment, ExternalEnvironment, LocalConfig, LocalEnvironment,
-};
-use faultline_platform::{Bus, Headless};
+use faultline_platform::environments::{Environment, ExternalEnvironment};
+use faultline_platform::Headless;
 use faultline_protocol::topics;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::Offset;
 use serde_json::json;
 
 const TOPIC: &str = topics::SIDECARS.name;
-
-/// Kills the stack's processes even when the test panics.
-struct StackGuard(std::path::PathBuf);
-
-impl Drop for StackGuard {
-    fn drop(&mut self) {
-        kill_recorded(&self.0);
-    }
-}
 
 fn registration(id: &str, ts: i64, interval_ms: u64) -> String {
     json!({
@@ -58,22 +47,7 @@ async fn ends(kafka: &ClientSettings) -> Vec<(i32, i64)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transaction_marker_at_the_end_of_a_partition_does_not_stall_the_replay() {
     init_logging();
-    let run_dir = std::env::temp_dir().join(format!("faultline-discovery-{}", std::process::id()));
-    let config = LocalConfig {
-        run_dir: run_dir.clone(),
-        ports: Ports {
-            base: 23000,
-            ..Ports::default()
-        },
-        workloads: false,
-        ..LocalConfig::default()
-    };
-    let _guard = StackGuard(run_dir);
-    let stack = LocalEnvironment::new(config);
-    let kafka = stack
-        .start(&Bus::new())
-        .await
-        .expect("the real cluster starts (with Faultline's topics)");
+    let (_guard, stack, kafka) = bare_stack("discovery", 23000).await;
 
     // A sidecar registered inside a committed transaction, in partition 0: the commit
     // marker is that partition's last offset.

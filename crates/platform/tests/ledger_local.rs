@@ -7,37 +7,11 @@ mod common;
 
 use std::time::Duration;
 
+use common::local::{ready, StackGuard};
 use common::processes::ServerProcess;
 use common::*;
-use faultline_platform::environments::local::{cache_dir, kill_recorded, Toxiproxy};
+use faultline_platform::environments::local::{cache_dir, Toxiproxy};
 use serde_json::{json, Value};
-
-struct StackGuard;
-
-impl Drop for StackGuard {
-    fn drop(&mut self) {
-        kill_recorded(&cache_dir().join("run").join("local"));
-    }
-}
-
-async fn ready(server: &ServerProcess) {
-    let up = eventually(Duration::from_secs(240), || async {
-        let environment = get_json(server, "/api/environment").await;
-        assert_ne!(environment["state"], "failed", "{environment}");
-        let active = statuses(server)
-            .await
-            .iter()
-            .filter(|(_, s)| s == "ACTIVE")
-            .count();
-        (environment["state"] == "running" && active == 2).then_some(())
-    })
-    .await;
-    assert!(
-        up.is_some(),
-        "local stack never ready: {}",
-        get_json(server, "/api/environment").await
-    );
-}
 
 fn process_alive(pid: u64) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -54,7 +28,7 @@ fn process_alive(pid: u64) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_left_by_a_killed_server_are_reverted_on_the_next_start() {
     init_logging();
-    let _guard = StackGuard;
+    let _guard = StackGuard::server_run();
     let mut server = ServerProcess::start(&["--env", "local"], &[]).await;
     ready(&server).await;
 

@@ -6,41 +6,17 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::local::bare_stack;
 use common::processes::{sidecar_process, ServerProcess};
 use common::*;
-use faultline_platform::environments::local::{kill_recorded, Ports, Toxic};
-use faultline_platform::environments::{Environment, LocalConfig, LocalEnvironment};
-use faultline_platform::Bus;
+use faultline_platform::environments::local::Toxic;
+use faultline_platform::environments::Environment;
 use faultline_protocol::topics;
-
-/// Kills the stack's processes even when the test panics.
-struct StackGuard(std::path::PathBuf);
-
-impl Drop for StackGuard {
-    fn drop(&mut self) {
-        kill_recorded(&self.0);
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_order_and_server_crashes_do_not_matter_on_real_kafka() {
     init_logging();
-    let run_dir = std::env::temp_dir().join(format!("faultline-resilience-{}", std::process::id()));
-    let config = LocalConfig {
-        run_dir: run_dir.clone(),
-        ports: Ports {
-            base: 21000,
-            ..Ports::default()
-        },
-        workloads: false,
-        ..LocalConfig::default()
-    };
-    let _guard = StackGuard(run_dir);
-    let stack = LocalEnvironment::new(config);
-    let kafka = stack
-        .start(&Bus::new())
-        .await
-        .expect("the real cluster starts");
+    let (_guard, stack, kafka) = bare_stack("resilience", 21000).await;
     let bootstrap = kafka.bootstrap.clone();
     let external = ["--env", "external", "--bootstrap", bootstrap.as_str()];
 

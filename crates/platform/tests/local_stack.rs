@@ -7,22 +7,15 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::local::StackGuard;
 use common::processes::ServerProcess;
 use common::*;
 use faultline_jmx::{JmxClient, JmxValue};
-use faultline_platform::environments::local::{cache_dir, kill_recorded, Toxic, Toxiproxy};
+use faultline_platform::environments::local::{Toxic, Toxiproxy};
 use serde_json::{json, Value};
 
 const PRODUCER_CONTROL: &str = "io.faultline.workloads:type=ProducerControl,name=producer-1";
 const CONSUMER_CONTROL: &str = "io.faultline.workloads:type=ConsumerControl,name=consumer-1";
-
-struct StackGuard;
-
-impl Drop for StackGuard {
-    fn drop(&mut self) {
-        kill_recorded(&cache_dir().join("run").join("local"));
-    }
-}
 
 async fn sidecar(server: &ServerProcess, id: &str) -> Option<Value> {
     let rows = get_json(server, "/api/sidecars").await;
@@ -48,28 +41,25 @@ async fn post(server: &ServerProcess, path: &str, body: Value) -> Value {
     response.json().await.unwrap_or(Value::Null)
 }
 
-async fn messages_sent(jmx: &JmxClient) -> i64 {
-    let values = jmx
-        .read(PRODUCER_CONTROL, &["MessagesSent"])
-        .await
-        .expect("producer control MBean");
-    values
-        .first()
-        .and_then(|(_, v)| v.as_i64())
-        .expect("MessagesSent")
+/// The Java producer's MessagesSent; None while the JMX connection is still being made
+/// (on a busy machine, connecting to a freshly started JVM takes longer than one call's 5 s;
+/// the connection goes on in the background and a later call succeeds).
+async fn messages_sent(jmx: &JmxClient) -> Option<i64> {
+    let values = jmx.read(PRODUCER_CONTROL, &["MessagesSent"]).await.ok()?;
+    values.first().and_then(|(_, v)| v.as_i64())
 }
 
 /// Messages the Java producer had acknowledged per second over `window`.
-async fn measured_rate(jmx: &JmxClient, window: Duration) -> f64 {
-    let before = messages_sent(jmx).await;
+async fn measured_rate(jmx: &JmxClient, window: Duration) -> Option<f64> {
+    let before = messages_sent(jmx).await?;
     tokio::time::sleep(window).await;
-    (messages_sent(jmx).await - before) as f64 / window.as_secs_f64()
+    Some((messages_sent(jmx).await? - before) as f64 / window.as_secs_f64())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_stack_is_observed_commanded_and_survives_a_broker_kill() {
     init_logging();
-    let _guard = StackGuard;
+    let _guard = StackGuard::server_run();
     let started = Instant::now();
     let mut server = ServerProcess::start(&["--env", "local"], &[]).await;
     let events = EventLog::connect(&server).await;
@@ -112,7 +102,7 @@ async fn the_real_stack_is_observed_commanded_and_survives_a_broker_kill() {
     )
     .await;
     let fast = eventually(Duration::from_secs(30), || async {
-        let rate = measured_rate(&jmx, Duration::from_secs(3)).await;
+        let rate = measured_rate(&jmx, Duration::from_secs(3)).await?;
         (rate > 600.0).then_some(rate)
     })
     .await;
@@ -124,7 +114,7 @@ async fn the_real_stack_is_observed_commanded_and_survives_a_broker_kill() {
     )
     .await;
     let slow = eventually(Duration::from_secs(30), || async {
-        let rate = measured_rate(&jmx, Duration::from_secs(3)).await;
+        let rate = measured_rate(&jmx, Duration::from_secs(3)).await?;
         (rate < 400.0).then_some(rate)
     })
     .await;
@@ -205,10 +195,15 @@ async fn the_real_stack_is_observed_commanded_and_survives_a_broker_kill() {
         json!({"op": "set-rate", "rate": 50}),
     )
     .await;
-    consumer_jmx
-        .set(CONSUMER_CONTROL, "ProcessingDelayMs", JmxValue::Int(200))
-        .await
-        .expect("slow the consumer");
+    // The first call also makes the JMX connection, which may take longer than one call.
+    let slowed = eventually(Duration::from_secs(30), || async {
+        consumer_jmx
+            .set(CONSUMER_CONTROL, "ProcessingDelayMs", JmxValue::Int(200))
+            .await
+            .ok()
+    })
+    .await;
+    assert!(slowed.is_some(), "cannot slow the consumer over JMX");
     let lag = |groups: Value| -> Option<(i64, f64)> {
         let group = groups
             .as_array()?

@@ -1,8 +1,9 @@
 //! Rehearsal's embedded cluster fails over as Kafka does: a killed broker's partitions get
 //! new leaders that clients write to, the survivors report under-replicated partitions
 //! (on the broker tiles' readings too), and after the restart replication is whole again
-//! only once the broker has caught up, and leadership returns to it. A broker cut off from
-//! its clients keeps its leadership, as on the local stack.
+//! only once the broker has caught up, and leadership returns to it. A consumer group's
+//! coordinator fails over with its offsets partition. A broker cut off from its clients
+//! keeps its leadership, as on the local stack.
 
 mod common;
 
@@ -11,10 +12,12 @@ use std::time::Duration;
 
 use common::*;
 use faultline_kafka::ClientSettings;
+use faultline_platform::environments::rehearsal::CONSUMER_GROUP;
 use faultline_platform::environments::{BrokerState, Environment, RehearsalEnvironment};
 use faultline_protocol::topics;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::TopicPartitionList;
 use serde_json::Value;
 
 /// Every partition of the topics the embedded cluster creates.
@@ -200,5 +203,50 @@ async fn a_broker_cut_off_from_its_clients_keeps_its_leadership() {
         .expect("broker 1 reachable again");
     assert_eq!(under_replicated(&environment).await, 0);
     assert_eq!(demo_leaders(&kafka).await, before);
+    environment.stop().await;
+}
+
+/// Whether the group's committed offsets can be read: that needs its coordinator.
+async fn committed_readable(kafka: &ClientSettings, group: &str) -> Result<(), String> {
+    let mut config = kafka.client_config();
+    config.set("group.id", group);
+    tokio::task::spawn_blocking(move || {
+        let consumer: BaseConsumer = config.create().map_err(|e| e.to_string())?;
+        let mut partitions = TopicPartitionList::new();
+        partitions.add_partition(topics::DEMO.name, 0);
+        consumer
+            .committed_offsets(partitions, Duration::from_secs(5))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_groups_coordinator_moves_off_a_downed_broker() {
+    init_logging();
+    let (environment, kafka) = rehearsal(&[], Duration::from_secs(2)).await;
+    // Whichever broker coordinates the group, taking it down leaves the offsets readable.
+    for broker in 1..=3 {
+        environment.broker_down(broker).await.expect("broker down");
+        let readable = eventually(Duration::from_secs(30), || async {
+            committed_readable(&kafka, CONSUMER_GROUP).await.ok()
+        })
+        .await;
+        assert!(
+            readable.is_some(),
+            "broker {broker} down: {:?}",
+            committed_readable(&kafka, CONSUMER_GROUP).await
+        );
+        environment.broker_up(broker).await.expect("broker up");
+        // Until it has caught up it is in no in-sync replica set: taking the next broker
+        // down before that would leave partitions with no in-sync replica at all.
+        let whole = eventually(Duration::from_secs(30), || async {
+            (under_replicated(&environment).await == 0).then_some(())
+        })
+        .await;
+        assert!(whole.is_some(), "broker {broker} never caught up");
+    }
     environment.stop().await;
 }

@@ -6,24 +6,16 @@ mod common;
 
 use std::time::Duration;
 
+use common::local::StackGuard;
 use common::processes::ServerProcess;
 use common::scenarios::*;
 use common::*;
-use faultline_platform::environments::local::{cache_dir, kill_recorded};
 use serde_json::Value;
-
-struct StackGuard;
-
-impl Drop for StackGuard {
-    fn drop(&mut self) {
-        kill_recorded(&cache_dir().join("run").join("local"));
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_six_scenarios_pass_on_real_kafka() {
     init_logging();
-    let _guard = StackGuard;
+    let _guard = StackGuard::server_run();
     let mut server = ServerProcess::start(&["--env", "local"], &[]).await;
     let ready = eventually(Duration::from_secs(240), || async {
         let environment = get_json(&server, "/api/environment").await;

@@ -138,8 +138,9 @@ impl Detector<LagReading> for LagCoverageDetector {
 /// A group that has committed up to the last stable offset while records lie beyond it,
 /// for [`crate::state::groups::STUCK_AFTER_MS`] or longer (the reading's `stuck`): a
 /// read_committed consumer cannot read past an open transaction until it commits or
-/// aborts. DEGRADED, CONFIRMED (it has lasted five readings), CRITICAL; it names the cause
-/// of the lag, so it goes before the lag's own finding.
+/// aborts. DEFECTIVE (such a consumer reads nothing at all, as from an offline partition,
+/// so it is worse than any lag and always announced), CONFIRMED (it has lasted five
+/// readings), CRITICAL.
 #[derive(Debug, Default)]
 pub struct OpenTransactionDetector;
 
@@ -163,7 +164,7 @@ impl Detector<LagReading> for OpenTransactionDetector {
         };
         Some(Finding {
             detector: Self::NAME,
-            condition: Condition::Degraded,
+            condition: Condition::Defective,
             confidence: Confidence::Confirmed,
             situation: Situation::Critical,
             sentence: format!(
@@ -188,8 +189,8 @@ pub struct GroupDetectors {
 
 impl GroupDetectors {
     /// Every finding, worst first; between equally bad ones the more specific cause goes
-    /// first (an open transaction, then unknown partitions, then the lag it explains). The
-    /// first sets the group's condition.
+    /// first (unknown partitions before the lag they leave out). The first sets the group's
+    /// condition.
     pub fn check(&mut self, reading: &LagReading) -> Vec<Finding> {
         let mut findings: Vec<Finding> = [
             self.transaction.check(reading),
@@ -335,7 +336,7 @@ mod tests {
     }
 
     #[test]
-    fn an_open_transaction_is_named_before_the_lag_it_causes() {
+    fn an_open_transaction_outranks_the_lag_it_causes() {
         let mut detectors = GroupDetectors::default();
         let mut stuck = reading(25.0, 201);
         stuck.stuck = vec![StuckPartition {
@@ -351,14 +352,29 @@ mod tests {
         }
         let findings = detectors.check(&stuck);
         assert_eq!(
-            findings.iter().map(|f| f.detector).collect::<Vec<_>>(),
-            ["open-transaction", "consumer-lag"],
-            "both CONFIRMED DEGRADED: the cause first"
+            findings
+                .iter()
+                .map(|f| (f.detector, f.condition, f.confidence))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    "open-transaction",
+                    Condition::Defective,
+                    Confidence::Confirmed
+                ),
+                ("consumer-lag", Condition::Degraded, Confidence::Confirmed)
+            ],
         );
         assert_eq!(findings[0].situation, Situation::Critical);
         assert_eq!(
             findings[0].sentence,
             "Consumer group g is stuck behind an open transaction at offset 0 of lag-test-0: the last stable offset has not moved for 12 s while 201 records lie beyond it (high watermark 201)."
         );
+        stuck.stuck[0].high_watermark = 205;
+        stuck.stuck.push(stuck.stuck[0].clone());
+        stuck.stuck[1].partition = 1;
+        assert!(detectors.check(&stuck)[0]
+            .sentence
+            .starts_with("Consumer group g is stuck behind an open transaction at offset 0 of lag-test-0 (and 1 more partition): "));
     }
 }

@@ -15,6 +15,7 @@ use faultline_platform::{Bus, Headless, HeadlessOptions};
 use faultline_protocol::SidecarId;
 use futures_util::StreamExt;
 
+pub mod local;
 pub mod processes;
 pub mod scenarios;
 use serde_json::Value;

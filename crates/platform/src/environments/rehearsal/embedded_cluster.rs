@@ -1,15 +1,16 @@
 //! The embedded Kafka cluster: librdkafka's mock brokers on their own thread, with
-//! partition leadership moved as Kafka's controller would (`replication.rs`).
+//! partition leadership and group coordinators moved as Kafka's controller would
+//! (`replication.rs`).
 
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use rdkafka::mocking::MockCluster;
+use rdkafka::mocking::{MockCluster, MockCoordinator};
 use rdkafka::producer::DefaultProducerContext;
 
-use super::replication::{LeaderChange, Replication};
+use super::replication::{LeaderChange, Placement, Replication};
 use crate::environments::ReplicationReading;
 
 /// How often the cluster's thread moves its replication model on (followers catching up,
@@ -49,16 +50,21 @@ enum Op {
 pub type TopicToCreate = (String, i32);
 
 impl EmbeddedCluster {
+    /// Starts `brokers` brokers with a simulated `round_trip` each and `topics` created;
+    /// `groups` are the consumer groups whose coordinator moves off a broker that goes down
+    /// (other groups stay where the mock hashes them).
     pub fn start(
         brokers: i32,
         round_trip: Duration,
         topics: Vec<TopicToCreate>,
+        groups: &[String],
     ) -> Result<Self, String> {
         let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<String, String>>(1);
         let (commands, receiver) = mpsc::channel::<Op>();
         let replication = Arc::new(Mutex::new(Replication::new(
             brokers,
             &topics,
+            groups,
             Instant::now(),
         )));
         let model = replication.clone();
@@ -185,7 +191,8 @@ fn serve(
             return;
         }
     }
-    // The mock picks each partition's leader at random; start from the preferred ones.
+    // The mock picks each partition's leader at random and hashes each group to a broker;
+    // start from the preferred ones.
     let leaders = replication.lock().leaders();
     for change in &leaders {
         if let Err(error) = set_leader(&cluster, change) {
@@ -251,12 +258,21 @@ fn apply(cluster: &Mock, changes: &[LeaderChange]) {
 }
 
 fn set_leader(cluster: &Mock, change: &LeaderChange) -> Result<(), String> {
-    cluster
-        .partition_leader(&change.topic, change.partition, change.leader)
-        .map_err(|error| {
-            format!(
-                "cannot set the leader of {} partition {} to {:?}: {error}",
-                change.topic, change.partition, change.leader
-            )
-        })
+    match (&change.placement, change.leader) {
+        (Placement::Partition { topic, partition }, leader) => cluster
+            .partition_leader(topic, *partition, leader)
+            .map_err(|error| {
+                format!(
+                    "cannot set the leader of {topic} partition {partition} to {leader:?}: {error}"
+                )
+            }),
+        (Placement::Coordinator { group }, Some(broker)) => cluster
+            .coordinator(MockCoordinator::Group(group.clone()), broker)
+            .map_err(|error| {
+                format!("cannot make broker {broker} the coordinator of group {group}: {error}")
+            }),
+        // No live replica of its offsets partition: the coordinator stays on its down
+        // broker, unreachable, as it would be in Kafka.
+        (Placement::Coordinator { .. }, None) => Ok(()),
+    }
 }

@@ -178,6 +178,7 @@ impl RehearsalEnvironment {
         let progress = Progress::new(bus, self.kind());
         let brokers = self.config.brokers;
         let round_trip = self.config.round_trip;
+        let groups = self.consumer_groups();
         let cluster = progress
             .step(
                 &format!("Start the embedded Kafka cluster ({brokers} brokers)"),
@@ -188,7 +189,7 @@ impl RehearsalEnvironment {
                         .collect();
                     topics.push((topics::DEMO.name.to_owned(), topics::DEMO.partitions));
                     tokio::task::spawn_blocking(move || {
-                        EmbeddedCluster::start(brokers, round_trip, topics)
+                        EmbeddedCluster::start(brokers, round_trip, topics, &groups)
                     })
                     .await
                     .map_err(|e| e.to_string())?

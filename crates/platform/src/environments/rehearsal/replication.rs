@@ -17,6 +17,11 @@
 //!   and this stands for a follower fetching what it missed.
 //! - Every `REBALANCE_EVERY`, leadership returns to every preferred replica that is live and
 //!   in sync (Kafka's automatic preferred leader election).
+//! - A consumer group's coordinator is, in Kafka, the leader of the group's partition of
+//!   `__consumer_offsets`. The embedded cluster has no such topic (the mock hashes each
+//!   group to a fixed broker), so each group the environment uses gets a partition of its
+//!   own in the model, placed after the topics', and its coordinator follows that
+//!   partition's leadership. These partitions count in no figure: clients see no topic.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -35,12 +40,20 @@ pub const REBALANCE_EVERY: Duration = Duration::from_secs(5);
 /// Replicas per partition, where there are that many brokers.
 const REPLICATION_FACTOR: usize = 3;
 
-/// A partition's new leader, for the embedded cluster to apply; `None` leaves the
-/// partition without one (offline).
+/// What a leader leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// A partition of one of the cluster's topics.
+    Partition { topic: String, partition: i32 },
+    /// The offsets partition of a consumer group, whose leader is the group's coordinator.
+    Coordinator { group: String },
+}
+
+/// A new leader, for the embedded cluster to apply; `None` leaves the partition without
+/// one (offline).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaderChange {
-    pub topic: String,
-    pub partition: i32,
+    pub placement: Placement,
     pub leader: Option<i32>,
 }
 
@@ -57,8 +70,7 @@ enum Phase {
 
 #[derive(Debug)]
 struct Partition {
-    topic: String,
-    id: i32,
+    placement: Placement,
     /// Broker ids in assignment order; the first is the preferred leader.
     replicas: Vec<i32>,
     /// The in-sync replicas, in assignment order; a subset of `replicas`.
@@ -69,10 +81,14 @@ struct Partition {
 impl Partition {
     fn change(&self) -> LeaderChange {
         LeaderChange {
-            topic: self.topic.clone(),
-            partition: self.id,
+            placement: self.placement.clone(),
             leader: self.leader,
         }
+    }
+
+    /// Whether it is a partition clients see (and Kafka's figures count here).
+    fn of_topic(&self) -> bool {
+        matches!(self.placement, Placement::Partition { .. })
     }
 
     fn preferred(&self) -> Option<i32> {
@@ -84,7 +100,8 @@ impl Partition {
     }
 }
 
-/// Leadership and in-sync replicas of every partition of the embedded cluster's topics.
+/// Leadership and in-sync replicas of every partition of the embedded cluster's topics, and
+/// of its groups' offsets partitions.
 #[derive(Debug)]
 pub struct Replication {
     partitions: Vec<Partition>,
@@ -93,26 +110,40 @@ pub struct Replication {
 }
 
 impl Replication {
-    /// Brokers `1..=brokers`, each topic `(name, partitions)` assigned as the module says,
-    /// every partition led by its preferred replica and fully in sync.
-    pub fn new(brokers: i32, topics: &[(String, i32)], now: Instant) -> Self {
+    /// Brokers `1..=brokers`, each topic `(name, partitions)` and then each consumer group
+    /// assigned as the module says, every partition led by its preferred replica and fully
+    /// in sync.
+    pub fn new(brokers: i32, topics: &[(String, i32)], groups: &[String], now: Instant) -> Self {
         let ids: Vec<i32> = (1..=brokers).collect();
         let factor = ids.len().min(REPLICATION_FACTOR);
-        let mut partitions = Vec::new();
+        let replicas = |first: usize| -> Vec<i32> {
+            (0..factor).map(|i| ids[(first + i) % ids.len()]).collect()
+        };
+        let mut placements = Vec::new();
         for (offset, (topic, count)) in topics.iter().enumerate() {
-            for id in 0..*count {
-                let first = offset + id as usize;
-                let replicas: Vec<i32> =
-                    (0..factor).map(|i| ids[(first + i) % ids.len()]).collect();
-                partitions.push(Partition {
+            for partition in 0..*count {
+                let placement = Placement::Partition {
                     topic: topic.clone(),
-                    id,
-                    leader: replicas.first().copied(),
-                    isr: replicas.clone(),
-                    replicas,
-                });
+                    partition,
+                };
+                placements.push((placement, replicas(offset + partition as usize)));
             }
         }
+        for (offset, group) in groups.iter().enumerate() {
+            let placement = Placement::Coordinator {
+                group: group.clone(),
+            };
+            placements.push((placement, replicas(topics.len() + offset)));
+        }
+        let partitions = placements
+            .into_iter()
+            .map(|(placement, replicas)| Partition {
+                placement,
+                leader: replicas.first().copied(),
+                isr: replicas.clone(),
+                replicas,
+            })
+            .collect();
         Self {
             partitions,
             brokers: ids.into_iter().map(|id| (id, Phase::InSync)).collect(),
@@ -220,7 +251,10 @@ impl Replication {
             Some(_) => {}
         }
         let count = |keep: &dyn Fn(&Partition) -> bool| {
-            self.partitions.iter().filter(|p| keep(p)).count() as i64
+            self.partitions
+                .iter()
+                .filter(|p| p.of_topic() && keep(p))
+                .count() as i64
         };
         Some(ReplicationReading {
             under_replicated_partitions: count(&|p| {
@@ -235,17 +269,36 @@ impl Replication {
 mod tests {
     use super::*;
 
-    /// Two topics like rehearsal's: three and six partitions over three brokers.
+    /// Two topics and a group like rehearsal's: three and six partitions, and the group's
+    /// offsets partition, over three brokers.
     fn cluster(now: Instant) -> Replication {
-        Replication::new(3, &[("signals".to_owned(), 3), ("demo".to_owned(), 6)], now)
+        Replication::new(
+            3,
+            &[("signals".to_owned(), 3), ("demo".to_owned(), 6)],
+            &["readers".to_owned()],
+            now,
+        )
     }
 
-    fn leader(model: &Replication, topic: &str, partition: i32) -> Option<i32> {
-        model
-            .leaders()
+    /// `("demo-3", leader)` for a partition, `("group readers", leader)` for a coordinator.
+    fn named(changes: Vec<LeaderChange>) -> Vec<(String, Option<i32>)> {
+        changes
             .into_iter()
-            .find(|c| c.topic == topic && c.partition == partition)
-            .and_then(|c| c.leader)
+            .map(|c| {
+                let name = match c.placement {
+                    Placement::Partition { topic, partition } => format!("{topic}-{partition}"),
+                    Placement::Coordinator { group } => format!("group {group}"),
+                };
+                (name, c.leader)
+            })
+            .collect()
+    }
+
+    fn leader(model: &Replication, name: &str) -> Option<i32> {
+        named(model.leaders())
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, leader)| leader)
     }
 
     fn urp(model: &Replication, broker: i32) -> Option<i64> {
@@ -265,10 +318,11 @@ mod tests {
     fn leadership_starts_spread_over_the_preferred_replicas() {
         let model = cluster(Instant::now());
         let leaders: Vec<Option<i32>> = model.leaders().iter().map(|c| c.leader).collect();
-        // Each topic starts one broker further; every broker leads three of the nine.
+        // Each topic (then the group) starts one broker further; every broker leads three
+        // of the nine partitions, and broker-3 coordinates the group.
         assert_eq!(
             leaders,
-            [1, 2, 3, 2, 3, 1, 2, 3, 1].map(Some).to_vec(),
+            [1, 2, 3, 2, 3, 1, 2, 3, 1, 3].map(Some).to_vec(),
             "{leaders:?}"
         );
         for broker in 1..=3 {
@@ -286,28 +340,40 @@ mod tests {
     fn a_downed_broker_hands_its_leadership_to_the_next_in_sync_replica() {
         let now = Instant::now();
         let mut model = cluster(now);
-        let changes = model.broker_down(2);
-        // broker-2 led signals-1, demo-0 and demo-3; replicas go 2, 3, 1, so broker-3 takes them.
-        let moved: Vec<(String, i32, Option<i32>)> = changes
-            .into_iter()
-            .map(|c| (c.topic, c.partition, c.leader))
-            .collect();
+        // broker-2 led signals-1, demo-0 and demo-3; replicas go 2, 3, 1, so broker-3 takes
+        // them.
         assert_eq!(
-            moved,
-            vec![
-                ("signals".to_owned(), 1, Some(3)),
-                ("demo".to_owned(), 0, Some(3)),
-                ("demo".to_owned(), 3, Some(3)),
-            ]
+            named(model.broker_down(2)),
+            [("signals-1", 3), ("demo-0", 3), ("demo-3", 3)]
+                .map(|(n, l)| (n.to_owned(), Some(l)))
+                .to_vec()
         );
         assert!(model.leaders().iter().all(|c| c.leader != Some(2)));
         assert_eq!(urp(&model, 2), None, "a down broker reports nothing");
         // Every partition has a replica on broker-2: all nine are under-replicated, each
-        // counted once, on its leader.
+        // counted once, on its leader (the group's offsets partition is not counted).
         assert_eq!(urp(&model, 1), Some(3));
         assert_eq!(urp(&model, 3), Some(6));
         assert_eq!(imbalance(&model), 3);
         assert!(model.broker_down(2).is_empty(), "already down");
+    }
+
+    #[test]
+    fn a_coordinator_moves_with_its_offsets_partition() {
+        let start = Instant::now();
+        let mut model = cluster(start);
+        let moved = named(model.broker_down(3));
+        assert!(
+            moved.contains(&("group readers".to_owned(), Some(1))),
+            "{moved:?}"
+        );
+        model.broker_up(3, start);
+        model.tick(start + CATCH_UP);
+        let back = named(model.tick(start + REBALANCE_EVERY));
+        assert!(
+            back.contains(&("group readers".to_owned(), Some(3))),
+            "{back:?}"
+        );
     }
 
     #[test]
@@ -333,7 +399,7 @@ mod tests {
         assert_eq!(changes.len(), 3, "{changes:?}");
         assert!(changes.iter().all(|c| c.leader == Some(2)));
         assert_eq!(imbalance(&model), 0);
-        assert_eq!(leader(&model, "demo", 3), Some(2));
+        assert_eq!(leader(&model, "demo-3"), Some(2));
     }
 
     #[test]
@@ -359,7 +425,7 @@ mod tests {
         model.broker_down(2);
         assert_eq!(urp(&model, 3), Some(9), "broker-3 leads everything, alone");
         let changes = model.broker_down(3);
-        assert_eq!(changes.len(), 9);
+        assert_eq!(changes.len(), 10, "nine partitions and the group's");
         assert!(changes.iter().all(|c| c.leader.is_none()));
         // broker-1 went first; it is in no ISR and cannot lead.
         assert!(model.broker_up(1, start).is_empty());
@@ -370,7 +436,7 @@ mod tests {
         // broker-3 was the last in sync everywhere: it leads at once, and broker-1 (caught
         // up) rejoins the ISRs as soon as there is a leader to follow.
         let changes = model.broker_up(3, start + CATCH_UP);
-        assert_eq!(changes.len(), 9);
+        assert_eq!(changes.len(), 10);
         assert!(changes.iter().all(|c| c.leader == Some(3)));
         model.tick(start + CATCH_UP);
         assert_eq!(urp(&model, 3), Some(9), "broker-2 is still down");
@@ -391,7 +457,7 @@ mod tests {
     #[test]
     fn a_single_broker_has_one_replica_and_no_under_replication() {
         let now = Instant::now();
-        let mut model = Replication::new(1, &[("demo".to_owned(), 2)], now);
+        let mut model = Replication::new(1, &[("demo".to_owned(), 2)], &[], now);
         assert_eq!(urp(&model, 1), Some(0));
         let changes = model.broker_down(1);
         assert!(changes.iter().all(|c| c.leader.is_none()));
