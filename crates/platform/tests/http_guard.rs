@@ -550,89 +550,78 @@ async fn every_route_refuses_malformed_requests_with_a_json_sentence() {
         };
         let answer = send(addr, wrong, &path, &[json_type], None).await;
         answers.push((label("wrong method"), 405, answer));
-        let answer = send(
-            addr,
-            first.clone(),
-            &path,
-            &[("origin", &evil_mark), json_type],
-            None,
-        )
-        .await;
-        answers.push((label("other origin"), 403, answer));
-        let answer = send(
-            addr,
-            first.clone(),
-            &path,
-            &[("host", &host_mark), json_type],
-            None,
-        )
-        .await;
-        answers.push((label("other host name"), 403, answer));
-        let answer = send(
-            addr,
-            first.clone(),
-            &format!("{path}{long_query}"),
-            &[json_type],
-            None,
-        )
-        .await;
-        answers.push((label("too-long URI"), 414, answer));
-        let answer = send(
-            addr,
-            first.clone(),
-            &path,
-            &[json_type],
-            Some(oversize.clone()),
-        )
-        .await;
-        answers.push((label("oversize body"), 413, answer));
+        // (what, method, path, headers, body, the status it must get)
+        let mut malformed: Vec<(&str, Method, String, Vec<(&str, &str)>, Option<String>, u16)> = vec![
+            (
+                "other origin",
+                first.clone(),
+                path.clone(),
+                vec![("origin", evil_mark.as_str()), json_type],
+                None,
+                403,
+            ),
+            (
+                "other host name",
+                first.clone(),
+                path.clone(),
+                vec![("host", host_mark.as_str()), json_type],
+                None,
+                403,
+            ),
+            (
+                "too-long URI",
+                first.clone(),
+                format!("{path}{long_query}"),
+                vec![json_type],
+                None,
+                414,
+            ),
+            (
+                "oversize body",
+                first.clone(),
+                path.clone(),
+                vec![json_type],
+                Some(oversize.clone()),
+                413,
+            ),
+        ];
         if changes {
             let method = methods.iter().find(|m| **m != Method::GET).unwrap().clone();
-            let answer = send(
-                addr,
-                method.clone(),
-                &path,
-                &[("content-type", "text/plain")],
-                Some(MARK.into()),
-            )
-            .await;
-            answers.push((label("text/plain body"), 415, answer));
-            let answer = send(
-                addr,
-                method.clone(),
-                &path,
-                &[json_type],
-                Some(format!(r#"{{"{MARK}"#)),
-            )
-            .await;
-            answers.push((label("broken JSON"), 400, answer));
-            let answer = send(
-                addr,
-                method.clone(),
-                &path,
-                &[json_type],
-                Some(MARK.to_owned()),
-            )
-            .await;
-            answers.push((label("not JSON"), 400, answer));
-            let answer = send(
-                addr,
-                method.clone(),
-                &path,
-                &[json_type],
-                Some(format!(r#"{{"{MARK}":1}}"#)),
-            )
-            .await;
-            answers.push((label("unknown field"), 422, answer));
-            let answer = send(
-                addr,
-                method.clone(),
-                &path,
-                &[json_type],
-                Some(format!(r#""{MARK}""#)),
-            )
-            .await;
-            answers.push((label("wrong JSON type"), 422, answer));
+            for (what, headers, body, status) in [
+                (
+                    "text/plain body",
+                    vec![("content-type", "text/plain")],
+                    MARK.to_owned(),
+                    415,
+                ),
+                ("broken JSON", vec![json_type], format!(r#"{{"{MARK}"#), 400),
+                ("not JSON", vec![json_type], MARK.to_owned(), 400),
+                (
+                    "unknown field",
+                    vec![json_type],
+                    format!(r#"{{"{MARK}":1}}"#),
+                    422,
+                ),
+                (
+                    "wrong JSON type",
+                    vec![json_type],
+                    format!(r#""{MARK}""#),
+                    422,
+                ),
+            ] {
+                malformed.push((
+                    what,
+                    method.clone(),
+                    path.clone(),
+                    headers,
+                    Some(body),
+                    status,
+                ));
+            }
+        }
+        for (what, method, target, headers, body, status) in malformed {
+            let answer = send(addr, method, &target, &headers, body).await;
+            answers.push((label(what), status, answer));
         }
         if pattern.contains("{id}") {
             let method = methods[0].clone();
