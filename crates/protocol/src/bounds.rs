@@ -3,7 +3,7 @@
 //! registry's liveness arithmetic, detectors, the page's JavaScript) ever sees an absurd
 //! value. Each range is generous: it only has to rule out what no real client reports.
 
-use std::fmt::Display;
+use std::fmt::{Display, LowerExp};
 
 use crate::decode::{DecodeError, RejectReason};
 
@@ -16,7 +16,7 @@ pub struct Bounds<T> {
     pub unit: &'static str,
 }
 
-impl<T: PartialOrd + Display + Copy> Bounds<T> {
+impl<T: PartialOrd + Display + LowerExp + Copy> Bounds<T> {
     /// Whether `value` lies within the range (NaN never does).
     pub fn contains(&self, value: T) -> bool {
         value >= self.min && value <= self.max
@@ -29,10 +29,15 @@ impl<T: PartialOrd + Display + Copy> Bounds<T> {
         if self.contains(value) {
             return Ok(());
         }
+        // 1e300 written out in full is 301 digits; past 20 the exponent form says the same.
+        let mut shown = value.to_string();
+        if shown.len() > 20 {
+            shown = format!("{value:e}");
+        }
         Err(DecodeError::new(
             RejectReason::Invalid,
             format!(
-                "{whose}'s {field} is {value}, outside its plausible range {} to {}{}{}.",
+                "{whose}'s {field} is {shown}, outside its plausible range {} to {}{}{}.",
                 self.min,
                 self.max,
                 if self.unit.is_empty() { "" } else { " " },

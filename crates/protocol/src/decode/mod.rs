@@ -44,12 +44,19 @@ pub struct DecodeError {
     pub detail: String,
 }
 
+/// The longest `detail` kept, in characters. serde's own messages quote what they refused
+/// ("unknown variant `…`"), so without a cap a 60 KB field would travel whole into the log
+/// and to every `/ws` client in the `rejected` event.
+pub const MAX_DETAIL_CHARS: usize = 300;
+
 impl DecodeError {
     pub(crate) fn new(reason: RejectReason, detail: impl Into<String>) -> Self {
-        Self {
-            reason,
-            detail: detail.into(),
+        let mut detail = detail.into();
+        if let Some((cut, _)) = detail.char_indices().nth(MAX_DETAIL_CHARS) {
+            detail.truncate(cut);
+            detail.push('…');
         }
+        Self { reason, detail }
     }
 }
 

@@ -399,3 +399,15 @@ fn decoding_arbitrary_bytes_never_panics() {
         let _ = decode_response(None, &mutated);
     }
 }
+
+#[test]
+fn a_refusal_never_carries_a_huge_field_whole() {
+    let mut value = serde_json::to_value(registration("p1")).unwrap();
+    value["sidecarType"] = serde_json::Value::String("x".repeat(60_000));
+    let payload = serde_json::to_vec(&value).unwrap();
+    let error = decode_registration(Some(b"p1"), Some(&payload)).unwrap_err();
+    assert_eq!(error.reason, RejectReason::Malformed);
+    assert!(error.detail.starts_with("bad "), "{}", error.detail);
+    assert_eq!(error.detail.chars().count(), MAX_DETAIL_CHARS + 1);
+    assert!(error.detail.ends_with('…'));
+}
