@@ -52,6 +52,27 @@ async fn the_launch_panel_starts_stops_and_starts_again() {
         json!([]),
         "nothing runs before the presenter starts it"
     );
+    // Nothing to break yet: a fault or a scenario is refused at once, not accepted and
+    // failed later.
+    let (status, refused) = post_json(
+        &server,
+        "/api/faults",
+        json!({"kind": "latency", "broker": 1, "ms": 500}),
+    )
+    .await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(
+        refused["error"], "the rehearsal environment is not running; start it first",
+        "{refused}"
+    );
+    let (status, refused) =
+        post_json(&server, "/api/scenarios/broker-failure/run", Value::Null).await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(
+        refused["error"], "the rehearsal environment is not running; start it first",
+        "{refused}"
+    );
+    assert_eq!(get_json(&server, "/api/faults").await, json!([]));
     let choices = eventually(Duration::from_secs(20), || async {
         let status = get_json(&server, "/api/launch").await;
         let kinds: Vec<String> = status["choices"]

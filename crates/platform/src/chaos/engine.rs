@@ -9,7 +9,7 @@ use tokio::sync::Mutex;
 use super::ledger::{Entry, Ledger, Unreadable, Warnings};
 use super::verify::{green, Check};
 use super::Fault;
-use crate::environments::Environment;
+use crate::environments::{Environment, Lifecycle};
 use crate::events::{Event, FaultAction};
 use crate::state::SharedState;
 use crate::Bus;
@@ -19,11 +19,15 @@ pub enum ChaosError {
     /// A value out of its range (a latency over a minute, 0 CPU workers...).
     #[error("{0}")]
     Invalid(String),
-    #[error("the {environment} environment cannot inject {kind:?} faults")]
+    #[error("the {environment} environment cannot inject {} faults", kind.name())]
     Unsupported {
         environment: String,
         kind: super::FaultKind,
     },
+    /// The environment is not running (never started, stopped, or failed): there is
+    /// nothing to break.
+    #[error("the {0} environment is not running; start it first")]
+    NotRunning(String),
     /// A broker, producer or consumer the environment does not have; the sentence names
     /// the ones it has.
     #[error("{0}")]
@@ -134,8 +138,8 @@ impl Chaos {
     /// inventory), writes it down, then applies it. A fault on a spot that already has one
     /// (a latency ramp's next step) replaces it.
     ///
-    /// Errors: `Invalid` for a value out of range, `Unsupported`, `NoSuchTarget` (nothing
-    /// is touched in any of these), `Ledger` when it cannot be written down (not applied,
+    /// Errors: `Invalid` for a value out of range, `Unsupported`, `NotRunning`,
+    /// `NoSuchTarget` (nothing is touched in any of these), `Ledger` when it cannot be written down (not applied,
     /// not listed), `Failed` when the environment could not apply it (not listed).
     pub async fn inject(
         &self,
@@ -149,6 +153,7 @@ impl Chaos {
                 kind: fault.kind(),
             });
         }
+        self.running().await?;
         self.environment
             .inventory()
             .await
@@ -221,6 +226,15 @@ impl Chaos {
                 );
                 Err(self.failed(&fault, reason))
             }
+        }
+    }
+
+    /// `Ok` when the environment runs, so that faults have something to act on; else
+    /// `NotRunning`.
+    pub async fn running(&self) -> Result<(), ChaosError> {
+        match self.environment.status().await.state {
+            Lifecycle::Running => Ok(()),
+            _ => Err(ChaosError::NotRunning(self.environment.kind().into())),
         }
     }
 

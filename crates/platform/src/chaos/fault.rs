@@ -68,6 +68,21 @@ pub enum FaultKind {
     ConsumerDelay,
 }
 
+impl FaultKind {
+    /// Its name in fault values and the API: `broker-down`, `latency`, ...
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultKind::BrokerDown => "broker-down",
+            FaultKind::Latency => "latency",
+            FaultKind::Partition => "partition",
+            FaultKind::Bandwidth => "bandwidth",
+            FaultKind::CpuStress => "cpu-stress",
+            FaultKind::ProducerRate => "producer-rate",
+            FaultKind::ConsumerDelay => "consumer-delay",
+        }
+    }
+}
+
 impl Fault {
     pub fn kind(&self) -> FaultKind {
         match self {
@@ -183,6 +198,21 @@ mod tests {
             serde_json::from_str(r#"{"kind":"broker-down","broker":1,"mode":"pause"}"#).unwrap();
         assert_eq!(down.kind(), FaultKind::BrokerDown);
         assert!(serde_json::from_str::<Fault>(r#"{"kind":"meteor","broker":1}"#).is_err());
+    }
+
+    #[test]
+    fn a_kinds_name_is_its_name_in_fault_values() {
+        for kind in [
+            FaultKind::BrokerDown,
+            FaultKind::Latency,
+            FaultKind::Partition,
+            FaultKind::Bandwidth,
+            FaultKind::CpuStress,
+            FaultKind::ProducerRate,
+            FaultKind::ConsumerDelay,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub enum RunError {
     Unsupported(String, String),
     #[error("scenario {0} is running; wait for it to finish")]
     Busy(String),
+    /// The environment is not running, so no fault could act (the sentence says so).
+    #[error("{0}")]
+    NotRunning(String),
 }
 
 pub struct Scenarios {
@@ -93,6 +96,10 @@ impl Scenarios {
                 self.environment.clone(),
             ));
         }
+        self.chaos
+            .running()
+            .await
+            .map_err(|error| RunError::NotRunning(error.to_string()))?;
         let mut current = self.current.lock().await;
         if let Some(running) = current.as_ref() {
             return Err(RunError::Busy(running.clone()));

@@ -76,7 +76,7 @@ fn mismatch(error: &serde_json::Error) -> String {
     let expected = message
         .rfind(", expected ")
         .map(|at| &message[at + ", expected ".len()..]);
-    let named = |what: &str| match expected {
+    let named = |what: &str| match expected.map(in_words) {
         Some(expected) => format!("{what}; expected {expected}"),
         None => what.to_owned(),
     };
@@ -89,7 +89,7 @@ fn mismatch(error: &serde_json::Error) -> String {
         if message.ends_with(", there are no variants") {
             return "the body names a kind that does not exist".into();
         }
-        named("the body names a kind or op that does not exist")
+        named("the body names a value that does not exist")
     } else if let Some(field) = message
         .strip_prefix("missing field `")
         .and_then(|f| f.strip_suffix('`'))
@@ -108,6 +108,23 @@ fn mismatch(error: &serde_json::Error) -> String {
         named("a value in the body has the wrong type or is out of range")
     } else {
         "the body does not have the shape this request takes".into()
+    }
+}
+
+/// serde's name for what it expected, as a person would say it: `i32` is "a whole number
+/// from -2147483648 to 2147483647", `variant identifier` "a name".
+fn in_words(expected: &str) -> String {
+    let whole = |min: &str, max: &str| format!("a whole number from {min} to {max}");
+    match expected {
+        "i32" => whole("-2147483648", "2147483647"),
+        "i64" => whole("-9223372036854775808", "9223372036854775807"),
+        "u16" => whole("0", "65535"),
+        "u32" => whole("0", "4294967295"),
+        "u64" | "usize" => whole("0", "18446744073709551615"),
+        "f64" | "f32" => "a number".into(),
+        "a boolean" | "a string" => expected.into(),
+        "variant identifier" | "field identifier" => "a name".into(),
+        other => other.into(),
     }
 }
 
@@ -187,7 +204,7 @@ mod tests {
         assert!(sentence.contains("does not take"), "{sentence}");
         let (_, sentence) = refusal::<Op>(r#"{"op":"set-rate","rate":-1}"#);
         assert!(
-            sentence.contains("out of range; expected u32"),
+            sentence.contains("out of range; expected a whole number from 0 to 4294967295"),
             "{sentence}"
         );
         let (_, sentence) = refusal::<Empty>(&format!(r#"{{"{MARK}, expected zz":1}}"#));

@@ -66,6 +66,7 @@ fn chaos_error(failure: ChaosError) -> Response {
         ChaosError::Invalid(_) | ChaosError::Unsupported { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ChaosError::NoSuchTarget(_) | ChaosError::Unknown(_) => StatusCode::NOT_FOUND,
         ChaosError::Ledger(_) => StatusCode::SERVICE_UNAVAILABLE,
+        ChaosError::NotRunning(_) => StatusCode::CONFLICT,
         ChaosError::Failed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     };
     refuse(status, failure.to_string())

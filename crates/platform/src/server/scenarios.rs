@@ -88,7 +88,9 @@ pub async fn run(
                 RunError::Unsupported(..) => {
                     (StatusCode::UNPROCESSABLE_ENTITY, failure.to_string())
                 }
-                RunError::Busy(_) => (StatusCode::CONFLICT, failure.to_string()),
+                RunError::Busy(_) | RunError::NotRunning(_) => {
+                    (StatusCode::CONFLICT, failure.to_string())
+                }
             };
             refuse(status, sentence)
         }
