@@ -3,7 +3,7 @@
  * happens at most once per animation frame (the charts at most a few times a second), so a
  * burst of signals costs one render, not one per event.
  */
-import { connect, getJson, postJson, endpoint } from './transport.js';
+import { connect, getJson, postJson, endpoint, onRefusal } from './transport.js';
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
 import { Timeline } from './timeline.js';
 import { toastFor } from './notable.js';
@@ -191,5 +191,9 @@ function onStatus(status) {
   scheduleRender();
 }
 
+onRefusal((sentence) => {
+  model.setRefusal(sentence);
+  scheduleRender();
+});
 connect(onEvent, onStatus);
 scheduleRender();

@@ -19,6 +19,11 @@ export class Model {
     this.feedLimit = feedLimit;
     this.narrativeLimit = narrativeLimit;
     this.connection = 'disconnected';
+    /**
+     * The server's sentence for why it refuses this page (401: no or a wrong access token;
+     * 403: a foreign Origin), or null. Kept until a later call gets through.
+     */
+    this.refusal = null;
     this.environment = null;
     /** @type {Map<string, object>} consumer group name → its latest lag and condition */
     this.groups = new Map();
@@ -78,6 +83,14 @@ export class Model {
     this.dirty.add('connection');
     if (state === 'connected') this.pushFeed({ type: 'link', tone: 'ok', label: 'link', text: 'Connected to the platform' });
     else if (wasConnected) this.pushFeed({ type: 'link', tone: 'bad', label: 'link', text: 'Connection lost; reconnecting…' });
+  }
+
+  /** @param {string | null} sentence  the refusal's `error` sentence, or null once admitted */
+  setRefusal(sentence) {
+    const next = text(sentence);
+    if (next === this.refusal) return;
+    this.refusal = next;
+    this.dirty.add('connection');
   }
 
   // ---- snapshots --------------------------------------------------------------------

@@ -5,6 +5,9 @@
  *                                         onStatus('connected' | 'disconnected')
  *   getJson(path), postJson(path, body), deleteJson(path) → Promise<any>
  *                                         the HTTP API; a refusal rejects with its `error` sentence
+ *   onRefusal(listener) → unsubscribe     listener(sentence) when the server refuses this page
+ *                                         access (401/403 and its sentence), listener(null) when
+ *                                         a later call gets through
  *
  * Inside the desktop app (`window.__TAURI__`, from withGlobalTauri) that is Tauri IPC; in a
  * browser it is WebSocket + fetch, with the access token where the server needs one
@@ -27,3 +30,4 @@ export const connect = transport.connect;
 export const getJson = transport.getJson;
 export const postJson = transport.postJson;
 export const deleteJson = transport.deleteJson;
+export const onRefusal = transport.onRefusal;

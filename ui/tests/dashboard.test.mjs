@@ -1,8 +1,8 @@
 // The dashboard against the real headless server on rehearsal, in Debian's Chromium: the
 // launch panel starts the environment step by step, sidecar cards and broker tiles appear
 // live, a scenario shows as a fault band and ends with its stopwatch, and free text from the
-// network is shown as text, never run. A server that needs a token serves a page that works
-// from the address it printed.
+// network is shown as text, never run. A server that needs a token serves a page that says so
+// in the server's words when opened without it, and works from the address it printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -143,18 +143,29 @@ test('presenter mode (p, remembered) and the shortcut help (?)', async () => {
   assert.equal(await page.isVisible('#help'), false);
 });
 
-test('with a token: the page from the printed address connects, calls the API and hides the token', async () => {
+test('with a token: without it the page shows why; from the printed address it connects, calls the API and hides the token', async () => {
   const token = 'dashboard-test-token-0123456789';
   const guarded = await startServer({ token });
   const guardedPage = await startPage(guarded.api);
   const tokenPage = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   try {
-    // Without it, the page loads (its files need no token) but the API refuses it.
+    // Without it, the page loads (its files need no token) but the API refuses it, and the
+    // page shows the server's sentence under the header and on the connection indicator.
     const refused = await (await fetch(`${guarded.base}/api/launch`)).json();
-    assert.match(refused.error, /access token/);
+    assert.match(refused.error, /^this server needs its access token/);
+    await tokenPage.goto(`${guardedPage.base}/`);
+    await tokenPage.waitForSelector('#refusal', { state: 'visible' });
+    assert.equal(await tokenPage.textContent('#refusal'), refused.error);
+    assert.equal(await tokenPage.getAttribute('#connection', 'title'), refused.error);
+    assert.equal(await tokenPage.textContent('#connection'), 'disconnected');
+    fs.mkdirSync(artifacts, { recursive: true });
+    await tokenPage.screenshot({ path: path.join(artifacts, 'dashboard-refused.png') });
+    // From the printed address: connected, and the refusal is gone.
     await tokenPage.goto(`${guardedPage.base}/?token=${token}`);
     await tokenPage.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
     assert.equal(new URL(tokenPage.url()).search, '', 'the token is taken out of the address bar');
+    assert.equal(await tokenPage.isHidden('#refusal'), true);
+    assert.equal(await tokenPage.getAttribute('#connection', 'title'), null);
     // Reads with the token: the launch panel, its choices and the pre-flight.
     await tokenPage.waitForSelector('#launch[data-mode="full"]');
     await tokenPage.waitForSelector('#launch-start:not([disabled])');

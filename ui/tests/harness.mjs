@@ -4,7 +4,8 @@
 // The page: by default the one the server itself serves (with its own CSP), which the cargo
 // build assembled from this tree. FAULTLINE_UI=dist instead serves a fresh ui/dist/ (built
 // here by build.mjs) with the server's CSP and /api and /ws forwarded to the server: for
-// working on the page without rebuilding the binary.
+// working on the page without rebuilding the binary. FAULTLINE_UI=sources serves ui/ itself
+// the same way, without writing ui/dist/ (which a cargo build running alongside also writes).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from '../build.mjs';
-import { serveUi } from './uiserver.mjs';
+import { UI_ROOT, serveUi } from './uiserver.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const targetDir = process.env.FAULTLINE_TARGET_DIR ?? path.join(repo, 'target', 'debug');
@@ -102,9 +103,10 @@ export async function startServer({ token = null } = {}) {
   return { server, api, base: `http://${api}`, headers };
 }
 
-/** The page for `api` (HOST:PORT): the server's own, or ui/dist through a forwarding server. */
+/** The page for `api` (HOST:PORT): the server's own, or ui/dist or ui/ through a forwarding server. */
 export async function startPage(api) {
   if (process.env.FAULTLINE_UI === 'dist') return serveUi({ root: build(), proxy: api });
+  if (process.env.FAULTLINE_UI === 'sources') return serveUi({ root: UI_ROOT, proxy: api });
   return { base: `http://${api}`, close: async () => {} };
 }
 

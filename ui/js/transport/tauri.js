@@ -3,15 +3,20 @@
  * One command, `api`, runs the same HTTP router as the server and answers {status, body};
  * bus events arrive as `faultline://event` Tauri events carrying the same JSON as /ws.
  */
-import { answerOrThrow } from './answer.js';
+import { answerOrThrow, createRefusalWatch } from './answer.js';
 
 export const EVENT_NAME = 'faultline://event';
 
 /** @param {{core: {invoke: Function}, event: {listen: Function}}} tauri  window.__TAURI__ */
 export function createTauriTransport(tauri) {
+  // The in-process router needs no token and its calls carry no Host or Origin, so nothing
+  // it answers is a refusal; watched anyway, so the page need not know which transport it has.
+  const refusals = createRefusalWatch();
+
   async function request(method, path, body = null) {
     const answer = await tauri.core.invoke('api', { method, path, body });
     const status = typeof answer?.status === 'number' ? answer.status : 500;
+    refusals.answered(status, answer?.body ?? null);
     return answerOrThrow(method, path, status, answer?.body ?? null);
   }
 
@@ -49,5 +54,6 @@ export function createTauriTransport(tauri) {
     getJson: (path) => request('GET', path),
     postJson: (path, body = null) => request('POST', path, body),
     deleteJson: (path) => request('DELETE', path),
+    onRefusal: refusals.subscribe,
   };
 }

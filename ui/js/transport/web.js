@@ -1,8 +1,11 @@
 /**
  * The browser transport: WebSocket for the event stream (reconnecting with backoff 1 s → 5 s),
- * fetch for the HTTP API.
+ * fetch for the HTTP API. A server that refuses the page (no or a wrong access token, a foreign
+ * Origin) says why only in an HTTP answer: a WebSocket refused at its upgrade just closes. So
+ * when the socket closes without ever opening, a GET /api/health asks, and its answer reaches
+ * onRefusal listeners like every other one.
  */
-import { answerOrThrow } from './answer.js';
+import { answerOrThrow, createRefusalWatch } from './answer.js';
 
 const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 5000;
@@ -10,6 +13,8 @@ const FETCH_TIMEOUT_MS = 5000;
 
 /** @param {{httpBase: string, wsUrl: string, label: string, token?: string | null}} endpoints */
 export function createWebTransport(endpoints) {
+  const refusals = createRefusalWatch();
+
   async function request(method, path, body = null) {
     const headers = { Accept: 'application/json' };
     // The server takes a change only as JSON, even one without a body.
@@ -24,7 +29,13 @@ export function createWebTransport(endpoints) {
       signal: method === 'GET' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_TIMEOUT_MS) : undefined,
     });
     const answer = await response.json().catch(() => null);
+    refusals.answered(response.status, answer);
     return answerOrThrow(method, path, response.status, answer);
+  }
+
+  /** Asks why the socket was refused, if it was; a server that is down fails this too, which says nothing. */
+  function probe() {
+    request('GET', '/api/health').catch(() => {});
   }
 
   function connect(onEvent, onStatus = () => {}) {
@@ -50,8 +61,11 @@ export function createWebTransport(endpoints) {
         return;
       }
       const current = socket;
+      let opened = false;
       current.addEventListener('open', () => {
+        opened = true;
         delay = BACKOFF_MIN_MS;
+        refusals.admitted();
         onStatus('connected');
       });
       current.addEventListener('message', (message) => {
@@ -69,6 +83,7 @@ export function createWebTransport(endpoints) {
       current.addEventListener('close', () => {
         if (socket === current) socket = null;
         onStatus('disconnected');
+        if (!opened && !stopped) probe();
         scheduleReconnect();
       });
     }
@@ -89,5 +104,6 @@ export function createWebTransport(endpoints) {
     getJson: (path) => request('GET', path),
     postJson: (path, body = null) => request('POST', path, body),
     deleteJson: (path) => request('DELETE', path),
+    onRefusal: refusals.subscribe,
   };
 }

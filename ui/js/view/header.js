@@ -1,9 +1,14 @@
-/** The header: connection indicator and environment kind and state (brokers have their own tiles). */
+/**
+ * The header: connection indicator, the server's refusal of this page (a banner under the
+ * header, and the indicator's tooltip), and environment kind and state (brokers have their
+ * own tiles).
+ */
 import { setAttr, setText, setTone } from '../dom.js';
 import { envStateTone } from '../vocabulary.js';
 
 export function createHeaderView(doc = document) {
   const connection = doc.getElementById('connection');
+  const refusal = doc.getElementById('refusal');
   const kind = doc.getElementById('env-kind');
   const state = doc.getElementById('env-state');
 
@@ -12,6 +17,10 @@ export function createHeaderView(doc = document) {
     const label = connected ? 'connected' : 'disconnected';
     setText(connection, label);
     setAttr(connection, 'data-state', label);
+    // The server's own sentence says what to do (open the printed address); as text only.
+    setAttr(connection, 'title', model.refusal);
+    setText(refusal, model.refusal);
+    refusal.hidden = model.refusal === null;
   }
 
   function renderEnvironment(model) {
