@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::processes::{binary, free_port, Guarded};
+use common::processes::{answers_within, binary, free_port, Guarded};
 use common::{eventually, EventLog, Served};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
@@ -77,15 +77,8 @@ impl Server {
         });
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         // The page needs no token, so it tells when the server is up in every mode.
-        let up = eventually(Duration::from_secs(30), || async {
-            reqwest::get(format!("http://{addr}/"))
-                .await
-                .ok()
-                .filter(|r| r.status().is_success())
-        })
-        .await;
         assert!(
-            up.is_some(),
+            answers_within(&format!("http://{addr}/"), Duration::from_secs(30)).await,
             "faultline-server {args:?} never served its page"
         );
         Self {

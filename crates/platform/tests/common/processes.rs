@@ -110,19 +110,28 @@ impl ServerProcess {
             command.env(key, value);
         }
         let process = Guarded::spawn(command);
-        let up = eventually(Duration::from_secs(30), || async {
-            reqwest::get(format!("http://{addr}/api/health"))
-                .await
-                .ok()
-                .filter(|r| r.status().is_success())
-        })
-        .await;
         assert!(
-            up.is_some(),
+            answers_within(
+                &format!("http://{addr}/api/health"),
+                Duration::from_secs(30)
+            )
+            .await,
             "faultline-server {args:?} never answered on {addr}"
         );
         Self { process, addr }
     }
+}
+
+/// Whether a GET of `url` succeeds (2xx) within `deadline`: a server process is up.
+pub async fn answers_within(url: &str, deadline: Duration) -> bool {
+    eventually(deadline, || async {
+        reqwest::get(url)
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+    })
+    .await
+    .is_some()
 }
 
 /// `faultline-sidecar` with its own demo producer, reporting to `bootstrap`.
