@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use faultline_kafka::{now_ms, ClientSettings};
+use faultline_platform::environments::rehearsal::DemoWorkload;
 use faultline_platform::fault_injection::PANIC_DISCOVERY;
 use faultline_protocol::topics;
 use rdkafka::producer::{FutureProducer, FutureRecord};
@@ -59,6 +60,23 @@ async fn wait_until_replayed(platform: &impl Served, sidecars: usize) {
     );
 }
 
+/// Starts the sidecar `late-comer` and waits (10 s) until it is listed ACTIVE beside
+/// `steady`: discovery reads the topic. Returns it with the rows then listed.
+async fn late_comer_found(
+    platform: &impl Served,
+    kafka: &ClientSettings,
+) -> Option<(DemoWorkload, Vec<(String, String)>)> {
+    let late = spawn_sidecar(kafka, "late-comer", SECOND);
+    let rows = eventually(10 * SECOND, || async {
+        let rows = statuses(platform).await;
+        (rows.contains(&("late-comer".into(), "ACTIVE".into()))
+            && rows.contains(&("steady".into(), "ACTIVE".into())))
+        .then_some(rows)
+    })
+    .await?;
+    Some((late, rows))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_two_former_poison_records_are_refused_as_invalid_and_nothing_fails() {
     init_logging();
@@ -91,18 +109,9 @@ async fn the_two_former_poison_records_are_refused_as_invalid_and_nothing_fails(
 
     // Discovery still reads: a sidecar registering after them is found, and neither
     // refused record made it into the registry.
-    let late = spawn_sidecar(&kafka, "late-comer", SECOND);
-    let rows = eventually(10 * SECOND, || async {
-        let rows = statuses(&platform).await;
-        rows.contains(&("late-comer".into(), "ACTIVE".into()))
-            .then_some(rows)
-    })
-    .await
-    .expect("a sidecar registering after the poison records is still discovered");
-    assert!(
-        rows.contains(&("steady".into(), "ACTIVE".into())),
-        "{rows:?}"
-    );
+    let (late, rows) = late_comer_found(&platform, &kafka)
+        .await
+        .expect("a sidecar registering after the poison records is still discovered");
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(get_json(&platform, "/api/health").await["status"], "ok");
 
@@ -169,18 +178,9 @@ async fn a_task_that_panics_is_reported_by_health_and_restarted_and_the_registry
     assert_eq!(health["degraded"], Value::Array(vec![]), "{health}");
 
     // The restarted discovery follows the topic again: a new sidecar is found.
-    let late = spawn_sidecar(&kafka, "late-comer", SECOND);
-    let rows = eventually(10 * SECOND, || async {
-        let rows = statuses(&platform).await;
-        rows.contains(&("late-comer".into(), "ACTIVE".into()))
-            .then_some(rows)
-    })
-    .await
-    .expect("the restarted discovery finds a new sidecar");
-    assert!(
-        rows.contains(&("steady".into(), "ACTIVE".into())),
-        "{rows:?}"
-    );
+    let (late, _) = late_comer_found(&platform, &kafka)
+        .await
+        .expect("the restarted discovery finds a new sidecar");
 
     platform.stop().await;
     late.stop().await;
