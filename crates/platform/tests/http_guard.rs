@@ -199,39 +199,31 @@ async fn other_origins_and_host_names_are_refused_and_change_nothing() {
     let rebound_host = format!("evil.example:{}", addr.port());
     let rebound_origin = format!("http://{rebound_host}");
     for (path, body) in &changes {
-        // The attack: a form post from another site.
-        let answer = send(
-            addr,
-            Method::POST,
-            path,
-            &[("origin", EVIL), ("content-type", "text/plain")],
-            Some(body.clone()),
-        )
-        .await;
-        refused(&answer, 403, &format!("cross-site text/plain POST {path}"));
-        let answer = send(
-            addr,
-            Method::POST,
-            path,
-            &[("origin", EVIL), ("content-type", "application/json")],
-            Some(body.clone()),
-        )
-        .await;
-        refused(&answer, 403, &format!("cross-site JSON POST {path}"));
-        // DNS rebinding: the attacker's name resolved to 127.0.0.1, so its page is "same origin".
-        let answer = send(
-            addr,
-            Method::POST,
-            path,
-            &[
-                ("host", &rebound_host),
-                ("origin", &rebound_origin),
-                ("content-type", "application/json"),
-            ],
-            Some(body.clone()),
-        )
-        .await;
-        refused(&answer, 403, &format!("rebound POST {path}"));
+        let attacks: [(&str, Vec<(&str, &str)>); 3] = [
+            // The attack: a form post from another site.
+            (
+                "cross-site text/plain",
+                vec![("origin", EVIL), ("content-type", "text/plain")],
+            ),
+            (
+                "cross-site JSON",
+                vec![("origin", EVIL), ("content-type", "application/json")],
+            ),
+            // DNS rebinding: the attacker's name resolved to 127.0.0.1, so its page is
+            // "same origin".
+            (
+                "rebound",
+                vec![
+                    ("host", rebound_host.as_str()),
+                    ("origin", rebound_origin.as_str()),
+                    ("content-type", "application/json"),
+                ],
+            ),
+        ];
+        for (what, headers) in attacks {
+            let answer = send(addr, Method::POST, path, &headers, Some(body.clone())).await;
+            refused(&answer, 403, &format!("{what} POST {path}"));
+        }
         // No Origin, but not JSON: 415.
         let answer = send(
             addr,
