@@ -1,3 +1,5 @@
+//! A sidecar's settings: its id, cluster, workload, intervals and announcement.
+
 use std::time::Duration;
 
 use faultline_kafka::ClientSettings;

@@ -1,3 +1,5 @@
+//! The interface through which a sidecar carries out the platform's COMMANDs.
+
 use faultline_protocol::Command;
 
 /// Carries out the platform's COMMANDs on the watched workload.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use faultline_jmx::JmxClient;
-use faultline_kafka::ClientSettings;
+use faultline_kafka::{wait_for_stop_signal, ClientSettings};
 use faultline_protocol::SidecarId;
 use faultline_protocol::SidecarType;
 use faultline_sidecar::probes::{JmxProbe, JmxRateControl, JmxTarget, LibrdkafkaProbe, NoControl};
@@ -153,15 +153,5 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!("stopping: writing tombstone");
     sidecar.shutdown().await;
     drop(demo);
-    Ok(())
-}
-
-async fn wait_for_stop_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => result.context("cannot listen for Ctrl-C")?,
-        _ = term.recv() => {}
-    }
     Ok(())
 }

@@ -1,3 +1,5 @@
+//! When a sidecar whose buffer keeps overflowing asks the platform for help.
+
 use std::time::{Duration, Instant};
 
 /// Decides when the sidecar asks the platform for help: after `needed` consecutive

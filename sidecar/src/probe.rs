@@ -1,3 +1,5 @@
+//! The interface every probe kind implements to read a workload's health.
+
 use faultline_protocol::{ConsumerMetrics, ProducerMetrics};
 
 /// Reads a workload's health. Each probe kind (librdkafka statistics, JMX) lives in its

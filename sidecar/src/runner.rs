@@ -1,7 +1,10 @@
+//! The sidecar's running task: heartbeats, signals, REQUESTs and the platform's answers.
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use faultline_kafka::{assigned_consumer, now_ms, wait_for_topics, Publisher};
+use faultline_kafka::{assigned_consumer, wait_for_topics, Publisher};
+use faultline_protocol::clock::now_ms;
 use faultline_protocol::messages::MessageKind;
 use faultline_protocol::{
     decode_response, topics, Command, Registration, ReportAbout, RequestType, Response,

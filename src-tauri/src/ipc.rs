@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request};
 use axum::Router;
+use faultline_platform::wire::Lagged;
 use faultline_platform::Bus;
 use serde::Serialize;
 use serde_json::Value;
@@ -69,10 +70,7 @@ pub async fn forward_events(app: AppHandle, bus: Bus) {
     loop {
         let sent = match events.recv().await {
             Ok(event) => app.emit(EVENT, &*event),
-            Err(RecvError::Lagged(missed)) => app.emit(
-                EVENT,
-                serde_json::json!({ "type": "lagged", "missed": missed }),
-            ),
+            Err(RecvError::Lagged(missed)) => app.emit(EVENT, Lagged { missed }),
             Err(RecvError::Closed) => return,
         };
         if let Err(error) = sent {

@@ -77,7 +77,7 @@ fn main() -> anyhow::Result<()> {
 /// The launcher on the detected environment, not started: the presenter starts it from the
 /// launch panel.
 async fn create_launcher() -> anyhow::Result<Arc<Launcher>> {
-    let detected = launch::detect(launch::docker_running());
+    let detected = launch::detect(&environments::Host::survey());
     tracing::info!(kind = %detected.kind, reason = %detected.reason, "environment");
     let request = StartRequest {
         kind: detected.kind.clone(),

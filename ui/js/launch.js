@@ -5,10 +5,9 @@
  * element ids (`#launch-choice-<kind>`).
  */
 import { number, text } from './format.js';
+import { LAUNCH_STATES, STEP_STATUSES } from './vocabulary.js';
 
-export const LAUNCH_STATES = ['stopped', 'starting', 'running', 'stopping', 'failed'];
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
-const STEP_STATUSES = ['started', 'done', 'failed'];
 
 /** A kind usable in an id, or null. */
 export function kindOf(value) {

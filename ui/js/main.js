@@ -7,12 +7,11 @@ import { connect, getJson, postJson, endpoint, onRefusal } from './transport.js'
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
 import { Timeline } from './timeline.js';
 import { toastFor } from './notable.js';
-import { createPresenterMode } from './presenter.js';
-import { installShortcuts } from './keyboard.js';
+import { createPresenterMode } from './view/presenter.js';
+import { installShortcuts } from './view/keyboard.js';
 import { createHeaderView } from './view/header.js';
 import { createCardsView } from './view/cards.js';
-import { createFeedView } from './view/feed.js';
-import { createNarrativeView } from './view/narrative.js';
+import { createFeedView, createNarrativeView } from './view/entries.js';
 import { createFooterView } from './view/footer.js';
 import { createScenariosPanel } from './view/scenarios.js';
 import { createBrokersView } from './view/brokers.js';

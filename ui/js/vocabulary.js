@@ -4,10 +4,29 @@
  * still shown as text, with a neutral look.
  */
 
+// Every word list below must equal its Rust enum's serialised variants
+// (crates/platform/tests/ui_vocabulary.rs checks it); each tone table has exactly its
+// list's words as keys.
+
+/** Every `type` the platform sends: its events (`wire::Event`) and `lagged`. */
+export const EVENT_TYPES = [
+  'sidecar-status', 'discovery-replayed', 'signal', 'sign', 'condition', 'broker', 'fault', 'restore',
+  'scenario', 'consumer-lag', 'speech-act', 'response', 'episode', 'rejected', 'environment', 'launch',
+  'lagged',
+];
 export const STATUSES = ['ACTIVE', 'INACTIVE', 'DEPARTED'];
 export const CONDITIONS = ['STABLE', 'CONVERGING', 'DIVERGING', 'ERRATIC', 'DEGRADED', 'DEFECTIVE', 'DOWN'];
 export const CONFIDENCES = ['TENTATIVE', 'MEASURED', 'CONFIRMED'];
 export const SITUATIONS = ['NORMAL', 'WARNING', 'CRITICAL'];
+export const QUEUE_SIGNS = ['ENQUEUE', 'DEQUEUE', 'OVERFLOW', 'UNDERFLOW'];
+export const SUBJECT_KINDS = ['sidecar', 'broker', 'consumer-group'];
+export const SPEECH_ACTS = ['REPORT', 'REQUEST'];
+export const EPISODE_OUTCOMES = ['healed', 'not-healed', 'refused'];
+export const FAULT_ACTIONS = ['injected', 'reverted', 'failed'];
+export const RUN_PHASES = ['started', 'step', 'expectation', 'recovered', 'finished'];
+export const RUN_STATUSES = ['running', 'passed', 'failed'];
+export const LAUNCH_STATES = ['stopped', 'starting', 'running', 'stopping', 'failed'];
+export const STEP_STATUSES = ['started', 'done', 'failed'];
 
 /** Tone classes shared by every badge: ok (green), warn (amber), bad (red), muted (grey), info (blue). */
 const STATUS_TONE = { ACTIVE: 'ok', INACTIVE: 'warn', DEPARTED: 'muted' };

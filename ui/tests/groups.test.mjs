@@ -32,7 +32,7 @@ test('a stale reading shows no figures, says so, and draws no point on the chart
   const model = new Model();
   const timeline = new Timeline();
   const fresh = { type: 'consumer-lag', atMs: 1000, group: 'demo', lagMessages: 40, lagSeconds: 0.4, partitions: 6, measuredPartitions: 6, unknownPartitions: [], stale: false, measuredMs: 1000, findings: [] };
-  model.onConsumerLag(fresh);
+  model.applyEvent(fresh);
   timeline.applyEvent(fresh);
   const sentence = 'Lag of consumer group demo has not been measured for 12 s (committed offsets could not be read: timed out); figures older than 6 s are not shown.';
   const stale = {
@@ -40,9 +40,9 @@ test('a stale reading shows no figures, says so, and draws no point on the chart
     unknownPartitions: [0, 1, 2, 3, 4, 5].map((partition) => ({ topic: 'faultline.demo', partition, reason: 'timed out' })),
     findings: [{ detector: 'lag-coverage', condition: 'DEGRADED', confidence: 'TENTATIVE', sentence }],
   };
-  model.onConsumerLag(stale);
+  model.applyEvent(stale);
   timeline.applyEvent(stale);
-  model.setGroupCondition('demo', 'DEGRADED', 'TENTATIVE', sentence);
+  model.applyEvent({ type: 'condition', atMs: 13_000, subjectKind: 'consumer-group', subject: 'group demo', group: 'demo', condition: 'DEGRADED', confidence: 'TENTATIVE', sentence });
   const group = model.groups.get('demo');
   const shown = groupText(group);
   assert.equal(group.condition, 'DEGRADED');
@@ -57,7 +57,7 @@ test('a group stuck behind an open transaction is named with its partition and s
   const model = new Model();
   const stuck = 'Consumer group txn is stuck behind an open transaction at offset 0 of lag-test-0: the last stable offset has not moved for 12 s while 201 records lie beyond it (high watermark 201).';
   const lag = 'Consumer group txn is 25 s (201 records) behind (threshold 20 s).';
-  model.onConsumerLag({
+  model.applyEvent({
     type: 'consumer-lag', group: 'txn', lagMessages: 201, lagSeconds: 25, partitions: 1, measuredPartitions: 1,
     unknownPartitions: [], stale: false, measuredMs: 1000,
     stuckPartitions: [{ topic: 'lag-test', partition: 0, committed: 0, lastStableOffset: 0, highWatermark: 201, sinceMs: 0 }],
@@ -74,7 +74,7 @@ test('a group stuck behind an open transaction is named with its partition and s
 
 test('junk in the new fields is dropped, and a calm group shows no notes', () => {
   const model = new Model();
-  model.onConsumerLag({
+  model.applyEvent({
     type: 'consumer-lag', group: 'g', lagMessages: 3, lagSeconds: 0.1, partitions: 2, measuredPartitions: 2,
     unknownPartitions: [null, { topic: 5 }, { partition: 1 }, 'x'], stuckPartitions: 'nope', stale: 'yes', findings: {},
   });

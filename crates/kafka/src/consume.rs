@@ -1,3 +1,5 @@
+//! Reading topics without a consumer group: assignment, watermarks and positions.
+
 use std::sync::Arc;
 use std::time::Duration;
 

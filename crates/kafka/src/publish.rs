@@ -1,18 +1,13 @@
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+//! Producing protocol messages, each record stamped with the message's own `ts`.
 
+use std::time::Duration;
+
+use faultline_protocol::clock::now_ms;
 use faultline_protocol::{encode, DecodeError};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 
 use crate::ClientSettings;
-
-/// Milliseconds since the Unix epoch on this machine's clock.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {

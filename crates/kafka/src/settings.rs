@@ -1,3 +1,5 @@
+//! Where the cluster is and how to reach it: bootstrap plus a `client.properties` file.
+
 use std::path::{Path, PathBuf};
 
 use rdkafka::ClientConfig;

@@ -1,3 +1,5 @@
+//! Creating Faultline's missing topics with their cleanup policy, and counting brokers.
+
 use std::time::Duration;
 
 use faultline_protocol::topics::{CleanupPolicy, TopicSpec, ALL};

@@ -1,10 +1,12 @@
+//! The event bus: every event the platform publishes, numbered and stamped in order.
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::events::Event;
+use crate::wire::Event;
 
 /// One event on the bus: numbered in publish order and stamped with the platform's clock.
 #[derive(Debug, Clone, Serialize)]
@@ -16,9 +18,11 @@ pub struct BusEvent {
     pub event: Event,
 }
 
-/// The one typed event bus: the UI, the WebSocket server, the coordinator and (later) the
-/// stopwatch and recorder all read the same stream. Slow readers lose the oldest events
-/// and are told how many, rather than slowing the platform down.
+/// The one typed event bus, for what goes out to viewers: the WebSocket server, the desktop
+/// app's forwarder and the scenario runner read the same stream. Slow readers lose the
+/// oldest events and are told how many, rather than slowing the platform down; so a hand-off
+/// that must not be lost (a REQUEST to the coordinator, a start-up step to the launcher)
+/// goes on a channel or callback of its own instead.
 #[derive(Clone)]
 pub struct Bus {
     sender: broadcast::Sender<Arc<BusEvent>>,
@@ -46,7 +50,7 @@ impl Bus {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let event = Arc::new(BusEvent {
             seq,
-            at_ms: faultline_kafka::now_ms(),
+            at_ms: faultline_protocol::clock::now_ms(),
             event,
         });
         // No subscribers is fine: nobody is watching yet.

@@ -2,42 +2,16 @@
 //! the integration tests start and stop in-process.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::environments::local::cache_dir;
 use crate::environments::{self, Environment};
-use crate::launch::{Detection, Launcher};
+use crate::launch::{Launcher, StageOptions};
 use crate::server::{self, Access, AppState, ServerError, Token};
+use crate::wire::Detection;
 use crate::Bus;
-
-/// Where the headless platform keeps its fault ledger and finds users' scenarios.
-#[derive(Debug, Clone)]
-pub struct HeadlessOptions {
-    pub ledger: PathBuf,
-    pub scenarios_dir: Option<PathBuf>,
-}
-
-impl HeadlessOptions {
-    /// The ledger under the cache directory, one per environment kind; users' scenarios
-    /// in `~/.config/faultline/scenarios` when that folder exists.
-    pub fn for_environment(kind: &str) -> Self {
-        let config = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
-            .map(|dir| dir.join("faultline").join("scenarios"))
-            .filter(|dir| dir.is_dir());
-        Self {
-            ledger: cache_dir()
-                .join("state")
-                .join(format!("faults-{kind}.json")),
-            scenarios_dir: config,
-        }
-    }
-}
 
 /// The platform's launcher served over HTTP on one address.
 pub struct Headless {
@@ -57,7 +31,7 @@ impl Headless {
         listen: SocketAddr,
         environment: Arc<dyn Environment>,
     ) -> Result<Self, ServerError> {
-        let options = HeadlessOptions::for_environment(environment.kind());
+        let options = StageOptions::for_environment(environment.kind());
         Self::start_with(listen, environment, options).await
     }
 
@@ -65,7 +39,7 @@ impl Headless {
     pub async fn start_with(
         listen: SocketAddr,
         environment: Arc<dyn Environment>,
-        options: HeadlessOptions,
+        options: StageOptions,
     ) -> Result<Self, ServerError> {
         let detected = Detection {
             kind: environment.kind().to_owned(),

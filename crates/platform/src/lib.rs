@@ -2,27 +2,21 @@
 //! coordinator, environments and the HTTP/WebSocket server. The desktop shell and the
 //! headless `faultline-server` both drive it; nothing here knows about Tauri.
 
-mod brokers;
 pub mod bus;
 pub mod chaos;
-mod consumer_lag;
 mod coordinator;
 pub mod detectors;
-mod discovery;
 pub mod environments;
-pub mod events;
 mod headless;
 mod ingest;
 mod judgement;
 pub mod launch;
 mod platform;
-mod responses_audit;
 pub mod scenarios;
 pub mod server;
-mod signals;
-mod speech_acts;
 pub mod state;
 mod supervisor;
+pub mod wire;
 
 /// Test-only fault injection (feature `fault-injection`, enabled for this package's own
 /// tests and never in a build that ships): a way to make a platform task panic on purpose,
@@ -46,7 +40,8 @@ pub mod fault_injection {
 }
 
 pub use bus::{Bus, BusEvent};
-pub use headless::{Headless, HeadlessOptions};
+pub use headless::Headless;
+pub use launch::StageOptions;
 pub use platform::{Platform, PlatformConfig, PlatformError};
 
 use faultline_kafka::ClientSettings;

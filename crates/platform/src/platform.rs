@@ -1,3 +1,5 @@
+//! Starting and stopping the platform's supervised tasks: consumers, sweeper, coordinator.
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -8,15 +10,14 @@ use faultline_protocol::{Command, SidecarId};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::brokers::BrokerSource;
-use crate::coordinator::{self, Responder};
+use crate::coordinator::{Coordinator, Responder};
 use crate::environments::Environment;
+use crate::ingest::broker_metrics::{self, BrokerSource};
+use crate::ingest::{consumer_lag, discovery, responses_audit, signals, speech_acts};
 use crate::state::tasks::Tasks;
 use crate::state::SharedState;
 use crate::supervisor::{supervise, Lifetime, BACKOFF};
-use crate::{
-    brokers, consumer_lag, discovery, responses_audit, signals, speech_acts, Bus, Context,
-};
+use crate::{Bus, Context};
 
 #[derive(Clone)]
 pub struct PlatformConfig {
@@ -93,7 +94,8 @@ impl Platform {
             cancel: cancel.clone(),
         };
         let responder = Responder::new(publisher, bus, config.platform_id);
-        let coordinator = responder.clone();
+        // REQUESTs reach the coordinator on this channel, not the bus (`coordinator/inbox.rs`).
+        let (coordinator, to_coordinator) = Coordinator::new(responder.clone());
         tracing::info!(bootstrap = %config.kafka.bootstrap, "platform starting");
         let supervised = |task: &'static str, lifetime: Lifetime, start: Start| {
             supervise(
@@ -109,11 +111,10 @@ impl Platform {
             supervised("create-topics", Lifetime::Job, with(&ctx, create_topics)),
             supervised("discovery", Lifetime::Service, with(&ctx, discovery::run)),
             supervised("signals", Lifetime::Service, with(&ctx, signals::run)),
-            supervised(
-                "speech-acts",
-                Lifetime::Service,
-                with(&ctx, speech_acts::run),
-            ),
+            supervised("speech-acts", Lifetime::Service, {
+                let ctx = ctx.clone();
+                Box::new(move || Box::pin(speech_acts::run(ctx.clone(), to_coordinator.clone())))
+            }),
             supervised(
                 "responses-audit",
                 Lifetime::Service,
@@ -126,11 +127,11 @@ impl Platform {
             ),
             supervised("brokers", Lifetime::Service, {
                 let ctx = ctx.clone();
-                Box::new(move || Box::pin(brokers::run(ctx.clone(), broker_source.clone())))
+                Box::new(move || Box::pin(broker_metrics::run(ctx.clone(), broker_source.clone())))
             }),
             supervised("coordinator", Lifetime::Service, {
                 let ctx = ctx.clone();
-                Box::new(move || Box::pin(coordinator::run(ctx.clone(), coordinator.clone())))
+                Box::new(move || Box::pin(coordinator.clone().run(ctx.clone())))
             }),
         ];
         Ok(Self {

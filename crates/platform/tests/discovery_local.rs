@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use common::local::bare_stack;
 use common::*;
-use faultline_kafka::{assigned_consumer, now_ms, watermarks, ClientSettings};
+use faultline_kafka::{assigned_consumer, watermarks, ClientSettings};
 use faultline_platform::environments::{Environment, ExternalEnvironment};
 use faultline_platform::Headless;
+use faultline_protocol::clock::now_ms;
 use faultline_protocol::topics;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::Offset;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use faultline_kafka::ClientSettings;
+use faultline_platform::chaos::FaultTarget;
 use faultline_protocol::topics;
 use serde_json::{json, Value};
 

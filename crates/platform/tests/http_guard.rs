@@ -667,7 +667,7 @@ async fn the_desktop_apps_in_process_requests_pass_the_guard() {
     use faultline_platform::environments::{self, RehearsalConfig, RehearsalEnvironment};
     use faultline_platform::launch::{self, Launcher};
     use faultline_platform::server::{router, AppState};
-    use faultline_platform::{Bus, HeadlessOptions};
+    use faultline_platform::{Bus, StageOptions};
     use tower::ServiceExt;
 
     common::init_logging();
@@ -678,12 +678,12 @@ async fn the_desktop_apps_in_process_requests_pass_the_guard() {
     let launcher = Launcher::new(
         Bus::new(),
         Arc::new(RehearsalEnvironment::new(RehearsalConfig::default())),
-        HeadlessOptions {
+        StageOptions {
             ledger: ledger.clone(),
             scenarios_dir: None,
         },
         Arc::new(environments::create),
-        launch::detect(false),
+        launch::detect(&environments::Host::default()),
     );
     let app = router(AppState::new(launcher));
     // As ipc.rs builds them.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{eventually, get_json, init_logging, post_json};
 use faultline_platform::environments::{self, Environment, RehearsalConfig, RehearsalEnvironment};
 use faultline_platform::launch::{self, Launcher};
-use faultline_platform::{Bus, Headless, HeadlessOptions};
+use faultline_platform::{Bus, Headless, StageOptions};
 use serde_json::{json, Value};
 
 const START_WITHIN: Duration = Duration::from_secs(60);
@@ -28,7 +28,7 @@ async fn the_launch_panel_starts_stops_and_starts_again() {
     init_logging();
     let environment: Arc<dyn Environment> =
         Arc::new(RehearsalEnvironment::new(RehearsalConfig::default()));
-    let options = HeadlessOptions {
+    let options = StageOptions {
         ledger: std::env::temp_dir().join(format!("faultline-launch-{}.json", std::process::id())),
         scenarios_dir: None,
     };
@@ -37,7 +37,7 @@ async fn the_launch_panel_starts_stops_and_starts_again() {
         environment,
         options,
         Arc::new(environments::create),
-        launch::detect(false),
+        launch::detect(&environments::Host::default()),
     );
     let server = Headless::serve("127.0.0.1:0".parse().unwrap(), launcher)
         .await

@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use faultline_platform::chaos::FaultTarget;
 use faultline_platform::environments::RehearsalEnvironment;
-use faultline_platform::{Headless, HeadlessOptions};
+use faultline_platform::{Headless, StageOptions};
 use serde_json::{json, Value};
 
 /// A folder of the test's own, emptied first.
@@ -46,7 +47,7 @@ fn latency_added(id: &str, broker: i32, ms: u32) -> String {
 }
 
 async fn serve(environment: Arc<RehearsalEnvironment>, ledger: PathBuf) -> Headless {
-    let options = HeadlessOptions {
+    let options = StageOptions {
         ledger,
         scenarios_dir: None,
     };

@@ -9,9 +9,8 @@ mod proptest_budget;
 
 use std::collections::BTreeMap;
 
-use faultline_platform::state::registry::{
-    Arrival, Registry, SidecarStatus, Transition, CLOCK_SKEW_WARNING_MS,
-};
+use faultline_platform::state::registry::{Arrival, Registry, Transition, CLOCK_SKEW_WARNING_MS};
+use faultline_platform::wire::SidecarStatus;
 use faultline_protocol::messages::MessageKind;
 use faultline_protocol::{Registration, SidecarId, SidecarType};
 use proptest::prelude::*;

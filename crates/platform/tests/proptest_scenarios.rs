@@ -8,8 +8,8 @@ mod proptest_budget;
 
 use std::path::Path;
 
-use faultline_platform::scenarios::model::Action;
 use faultline_platform::scenarios::Scenario;
+use faultline_platform::wire::Action;
 use proptest::prelude::*;
 
 const FILE: &str = "fuzzed.toml";

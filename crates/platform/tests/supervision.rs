@@ -8,9 +8,10 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use faultline_kafka::{now_ms, ClientSettings};
+use faultline_kafka::ClientSettings;
 use faultline_platform::environments::rehearsal::DemoWorkload;
 use faultline_platform::fault_injection::PANIC_DISCOVERY;
+use faultline_protocol::clock::now_ms;
 use faultline_protocol::topics;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde_json::{json, Value};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use faultline_platform::events::Event;
+use faultline_platform::wire::Event;
 use futures_util::StreamExt;
 
 const LIVE_CLIENTS: usize = 200;

@@ -1,3 +1,5 @@
+//! Sidecar ids: the alphabet and length an id may have, checked where it enters.
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,7 @@
 //! ([`bounds`]) come back as a typed [`DecodeError`].
 
 pub mod bounds;
+pub mod clock;
 mod decode;
 mod id;
 pub mod messages;

@@ -1,9 +1,10 @@
 //! The signal vocabulary the platform speaks (from the original plan), as types.
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// How a monitored subject is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, VariantArray)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Condition {
     Stable,
@@ -16,7 +17,9 @@ pub enum Condition {
 }
 
 /// How sure the platform is of a condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, VariantArray,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Confidence {
     Tentative,
@@ -25,7 +28,9 @@ pub enum Confidence {
 }
 
 /// How urgent the overall situation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, VariantArray,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Situation {
     Normal,
@@ -34,7 +39,7 @@ pub enum Situation {
 }
 
 /// What a queue (a producer buffer, a consumer's backlog) is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, VariantArray)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum QueueSign {
     Enqueue,

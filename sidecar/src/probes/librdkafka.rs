@@ -1,3 +1,5 @@
+//! The probe for an rdkafka producer in this process, fed by librdkafka's statistics.
+
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

@@ -1,3 +1,5 @@
+//! The rdkafka client context that passes statistics to the probe and counts deliveries.
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 

@@ -1,3 +1,5 @@
+//! The demo consumer: reads in a group with a delay per record, so lag can build.
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

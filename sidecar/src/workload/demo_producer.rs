@@ -1,3 +1,5 @@
+//! The demo producer: a real producer sending at a rate that can change while it runs.
+
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

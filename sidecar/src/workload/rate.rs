@@ -1,3 +1,5 @@
+//! Pacing by elapsed time: how many messages are due at a rate.
+
 use std::time::Duration;
 
 /// How many messages are due after `elapsed` at `rate` per second, given `sent` so far in

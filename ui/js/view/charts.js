@@ -10,7 +10,7 @@
 import { h, setAttr, setText } from '../dom.js';
 import { clock, span } from '../format.js';
 import { METRICS } from '../timeline.js';
-import { faultBandsPlugin } from '../chart-bands.js';
+import { faultBandsPlugin } from './chart-bands.js';
 
 const MIN_REDRAW_MS = 200; // ≤ 5 redraws a second: smooth enough for data arriving once a second
 const PALETTE = ['#58a6ff', '#f0883e', '#a371f7', '#3fb950', '#db61a2', '#e3b341', '#39c5cf', '#ff7b72'];

@@ -5,31 +5,33 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
-use clap::{Parser, ValueEnum};
-use faultline_platform::environments::{self, EnvironmentFactory, StartRequest};
-use faultline_platform::launch::{self, Detection, Launcher};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::Parser;
+use faultline_kafka::wait_for_stop_signal;
+use faultline_platform::environments::{self, kinds, EnvironmentFactory, Host, StartRequest};
+use faultline_platform::launch::{self, Launcher};
 use faultline_platform::server::Token;
+use faultline_platform::wire::Detection;
 use faultline_platform::Headless;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum EnvKind {
-    /// Embedded Kafka cluster and demo workloads in this process; needs nothing else.
-    Rehearsal,
-    /// Real Apache Kafka (3 brokers, KRaft), Toxiproxy and Java workloads as processes on
-    /// 127.0.0.1; `tests/scripts/fetch-local-stack.sh` fetches what it runs.
-    Local,
-    /// An existing cluster given by --bootstrap (and --kafka-config for TLS/SASL).
-    External,
+/// `--env`'s values: every registered kind this build can make, with its title.
+fn env_values() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        kinds::KINDS
+            .iter()
+            .filter(|kind| kind.in_this_build())
+            .map(|kind| PossibleValue::new(kind.id).help(kind.title)),
+    )
 }
 
 #[derive(Parser, Debug)]
 #[command(name = "faultline-server", version, about)]
 struct Args {
     /// The environment to run. Without it Faultline picks one and says why (Docker not
-    /// running → rehearsal).
-    #[arg(long, value_enum)]
-    env: Option<EnvKind>,
+    /// running → rehearsal). `local` runs what `tests/scripts/fetch-local-stack.sh`
+    /// fetches; `external` needs --bootstrap (and --kafka-config for TLS/SASL).
+    #[arg(long, value_parser = env_values())]
+    env: Option<String>,
     /// Serve the launch panel and wait: the environment starts when the presenter (or
     /// `POST /api/environment/start`) asks, not at once.
     #[arg(long)]
@@ -67,21 +69,18 @@ async fn main() -> anyhow::Result<()> {
     if !args.listen.ip().is_loopback() {
         tracing::warn!(listen = %args.listen, "serving beyond this machine: anyone who can reach it with the token can inject faults");
     }
-    let kind = match args.env {
-        Some(EnvKind::Rehearsal) => "rehearsal",
-        Some(EnvKind::Local) => "local",
-        Some(EnvKind::External) => "external",
-        None => "",
-    };
-    let detected = match args.env {
-        Some(_) => Detection {
-            kind: kind.to_owned(),
+    let detected = match &args.env {
+        Some(kind) => Detection {
+            kind: kind.clone(),
             reason: format!("{kind} was chosen with --env"),
         },
-        None => launch::detect(launch::docker_running()),
+        None => launch::detect(&Host::survey()),
     };
-    if args.env == Some(EnvKind::External) && args.bootstrap.is_none() {
-        anyhow::bail!("--env external needs --bootstrap HOST:PORT[,HOST:PORT...]");
+    if let Some(id) = &args.env {
+        let kind = kinds::find(id).map_err(anyhow::Error::msg)?;
+        if kind.needs.bootstrap && args.bootstrap.is_none() {
+            anyhow::bail!("--env {id} needs --bootstrap HOST:PORT[,HOST:PORT...]");
+        }
     }
     let first = StartRequest {
         kind: detected.kind.clone(),
@@ -137,12 +136,30 @@ fn page_address(addr: SocketAddr, token: Option<&Token>) -> String {
     }
 }
 
-async fn wait_for_stop_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => result.context("cannot listen for Ctrl-C")?,
-        _ = term.recv() => {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_accepts_exactly_the_registered_kinds_this_build_has() {
+        for kind in kinds::KINDS {
+            let parsed = Args::try_parse_from(["faultline-server", "--env", kind.id]);
+            assert_eq!(parsed.is_ok(), kind.in_this_build(), "--env {}", kind.id);
+            if let Ok(args) = parsed {
+                assert_eq!(args.env.as_deref(), Some(kind.id));
+            }
+        }
+        let unknown = Args::try_parse_from(["faultline-server", "--env", "nope"])
+            .expect_err("an unregistered kind is refused");
+        assert!(
+            unknown
+                .to_string()
+                .contains("[possible values: rehearsal, local, external]"),
+            "{unknown}"
+        );
+        assert_eq!(
+            Args::try_parse_from(["faultline-server"]).unwrap().env,
+            None
+        );
     }
-    Ok(())
 }

@@ -1,17 +1,17 @@
+//! The chaos engine: injects, reverts and restores faults, writing each to the ledger.
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use faultline_kafka::now_ms;
-use serde::Serialize;
+use faultline_protocol::clock::now_ms;
 use tokio::sync::Mutex;
 
-use super::ledger::{Entry, Ledger, Unreadable, Warnings};
-use super::verify::{green, Check};
-use super::Fault;
-use crate::environments::{Environment, Lifecycle};
-use crate::events::{Event, FaultAction};
+use super::ledger::{Entry, Ledger, Warnings};
+use super::verify::green;
+use super::{Fault, FaultKind, FaultTarget};
 use crate::state::SharedState;
+use crate::wire::{ActiveFault, Event, FaultAction, RestoreReport, Unreadable};
 use crate::Bus;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +22,7 @@ pub enum ChaosError {
     #[error("the {environment} environment cannot inject {} faults", kind.name())]
     Unsupported {
         environment: String,
-        kind: super::FaultKind,
+        kind: FaultKind,
     },
     /// The environment is not running (never started, stopped, or failed): there is
     /// nothing to break.
@@ -41,17 +41,6 @@ pub enum ChaosError {
     Unknown(String),
 }
 
-/// An active fault as the API shows it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActiveFault {
-    pub id: String,
-    pub fault: Fault,
-    pub description: String,
-    pub applied_at_ms: i64,
-    pub run_id: Option<String>,
-}
-
 impl From<&Entry> for ActiveFault {
     fn from(entry: &Entry) -> Self {
         Self {
@@ -64,23 +53,10 @@ impl From<&Entry> for ActiveFault {
     }
 }
 
-/// What "restore all" (or the start-up recovery) did.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RestoreReport {
-    pub reverted: Vec<String>,
-    pub failed: Vec<String>,
-    pub checks: Vec<Check>,
-    pub green: bool,
-    pub at_ms: i64,
-    /// The start-up recovery only: remains of the ledger that could not be read (and so
-    /// not reverted), and where they were kept. Empty for "restore all".
-    pub unreadable: Vec<Unreadable>,
-}
-
-/// Injects and reverts faults through the environment, with the ledger as the record.
+/// Injects and reverts faults through the environment's executors, with the ledger as the
+/// record.
 pub struct Chaos {
-    environment: Arc<dyn Environment>,
+    environment: Arc<dyn FaultTarget>,
     ledger: Mutex<Ledger>,
     /// What opening the ledger found unreadable; fixed for this engine's life.
     unreadable: Vec<Unreadable>,
@@ -95,7 +71,7 @@ pub struct Chaos {
 
 impl Chaos {
     pub fn new(
-        environment: Arc<dyn Environment>,
+        environment: Arc<dyn FaultTarget>,
         ledger_path: std::path::PathBuf,
         bus: Bus,
         state: SharedState,
@@ -134,13 +110,15 @@ impl Chaos {
             .collect()
     }
 
-    /// Checks the fault (its values, then its targets against the environment's
-    /// inventory), writes it down, then applies it. A fault on a spot that already has one
-    /// (a latency ramp's next step) replaces it.
+    /// Checks the fault (its values, whether an executor is registered for its kind, its
+    /// targets against the environment's inventory, then what that executor checks),
+    /// writes it down, then applies it. A fault on a spot that already has one (a latency
+    /// ramp's next step) replaces it.
     ///
-    /// Errors: `Invalid` for a value out of range, `Unsupported`, `NotRunning`,
-    /// `NoSuchTarget` (nothing is touched in any of these), `Ledger` when it cannot be written down (not applied,
-    /// not listed), `Failed` when the environment could not apply it (not listed).
+    /// Errors: `Invalid` for a value out of range (in general or for this environment),
+    /// `Unsupported`, `NotRunning`, `NoSuchTarget` (nothing is touched in any of these),
+    /// `Ledger` when it cannot be written down (not applied, not listed), `Failed` when the
+    /// environment could not apply it (not listed).
     pub async fn inject(
         &self,
         fault: Fault,
@@ -148,10 +126,7 @@ impl Chaos {
     ) -> Result<ActiveFault, ChaosError> {
         fault.validate().map_err(ChaosError::Invalid)?;
         if !self.environment.supports(fault.kind()) {
-            return Err(ChaosError::Unsupported {
-                environment: self.environment.kind().into(),
-                kind: fault.kind(),
-            });
+            return Err(self.unsupported(fault.kind()));
         }
         self.running().await?;
         self.environment
@@ -159,6 +134,9 @@ impl Chaos {
             .await
             .admits(&fault)
             .map_err(ChaosError::NoSuchTarget)?;
+        self.environment
+            .validate(&fault)
+            .map_err(ChaosError::Invalid)?;
         let replaced: Vec<String> = {
             let ledger = self.ledger.lock().await;
             ledger
@@ -200,7 +178,7 @@ impl Chaos {
                 Err(error) => {
                     // How to undo it exactly is not on disk, so a crash could not revert
                     // it: undo it now, while the receipt is still in hand.
-                    let undone = match self.environment.revert(&fault, &receipt).await {
+                    let undone = match self.environment.revert(&fault, Some(&receipt)).await {
                         Ok(()) => "it was undone".to_owned(),
                         Err(reason) => format!("undoing it failed too: {reason}"),
                     };
@@ -232,15 +210,17 @@ impl Chaos {
     /// `Ok` when the environment runs, so that faults have something to act on; else
     /// `NotRunning`.
     pub async fn running(&self) -> Result<(), ChaosError> {
-        match self.environment.status().await.state {
-            Lifecycle::Running => Ok(()),
-            _ => Err(ChaosError::NotRunning(self.environment.kind().into())),
+        if self.environment.is_running().await {
+            Ok(())
+        } else {
+            Err(ChaosError::NotRunning(self.environment.name().into()))
         }
     }
 
-    /// Reverts one active fault and strikes it from the ledger. An entry whose target this
-    /// environment does not have (written by an older Faultline, or before a change of
-    /// configuration) was never applied here: it is struck without touching anything.
+    /// Reverts one active fault and strikes it from the ledger. An entry whose kind has no
+    /// executor here, or whose target this environment does not have (written by an older
+    /// Faultline, or before a change of configuration), was never applied here: it is struck
+    /// without touching anything.
     pub async fn revert(&self, id: &str) -> Result<String, ChaosError> {
         let mut ledger = self.ledger.lock().await;
         let entry = ledger
@@ -249,7 +229,16 @@ impl Chaos {
             .find(|e| e.id == id)
             .cloned()
             .ok_or_else(|| ChaosError::Unknown(id.into()))?;
-        if let Err(why) = self.environment.inventory().await.admits(&entry.fault) {
+        let never_applied = if self.environment.supports(entry.fault.kind()) {
+            self.environment
+                .inventory()
+                .await
+                .admits(&entry.fault)
+                .err()
+        } else {
+            Some(self.unsupported(entry.fault.kind()).to_string())
+        };
+        if let Some(why) = never_applied {
             let _ = ledger.remove(id);
             let sentence = format!(
                 "Struck from the ledger: {} ({why}; nothing to revert).",
@@ -258,9 +247,8 @@ impl Chaos {
             self.announce(FaultAction::Reverted, id, &entry.fault, sentence.clone());
             return Ok(sentence);
         }
-        let receipt = entry.receipt.clone().unwrap_or_default();
         self.environment
-            .revert(&entry.fault, &receipt)
+            .revert(&entry.fault, entry.receipt.as_ref())
             .await
             .map_err(|reason| ChaosError::Failed {
                 what: format!("revert {}", entry.fault.describe()),
@@ -382,6 +370,13 @@ impl Chaos {
         Some(report)
     }
 
+    fn unsupported(&self, kind: FaultKind) -> ChaosError {
+        ChaosError::Unsupported {
+            environment: self.environment.name().into(),
+            kind,
+        }
+    }
+
     fn failed(&self, fault: &Fault, reason: String) -> ChaosError {
         ChaosError::Failed {
             what: format!("inject {}", fault.describe()),
@@ -405,58 +400,76 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
 
     use async_trait::async_trait;
-    use faultline_kafka::ClientSettings;
 
     use super::*;
-    use crate::chaos::{FaultKind, Receipt};
-    use crate::environments::{EnvironmentError, EnvironmentStatus, Inventory, Lifecycle};
+    use crate::chaos::{Executes, Executor, Executors, Inventory, NoReceipt};
 
-    /// Two brokers; counts what reaches it, and fails to apply when told to.
+    /// A running environment with two brokers that carries out latency only; counts what
+    /// reaches it, and fails to apply when told to.
     #[derive(Default)]
-    struct Counting {
+    struct FakeEnvironment {
         injected: AtomicUsize,
         reverted: AtomicUsize,
         refuse: bool,
     }
 
+    /// Latency on the fake; refuses any jitter (a rule of this environment alone).
+    struct FakeLatency;
+
     #[async_trait]
-    impl Environment for Counting {
-        fn kind(&self) -> &'static str {
+    impl Executor<FakeEnvironment> for FakeLatency {
+        const KIND: FaultKind = FaultKind::Latency;
+        type Receipt = NoReceipt;
+
+        fn validate(&self, _: &FakeEnvironment, fault: &Fault) -> Result<(), String> {
+            match fault {
+                Fault::Latency { jitter, .. } if *jitter > 0 => Err("no jitter here".into()),
+                _ => Ok(()),
+            }
+        }
+
+        async fn inject(&self, env: &FakeEnvironment, _: &Fault) -> Result<NoReceipt, String> {
+            env.injected.fetch_add(1, Ordering::SeqCst);
+            if env.refuse {
+                Err("the broker said no".into())
+            } else {
+                Ok(NoReceipt {})
+            }
+        }
+
+        async fn revert(
+            &self,
+            env: &FakeEnvironment,
+            _: &Fault,
+            _: NoReceipt,
+        ) -> Result<(), String> {
+            env.reverted.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    static EXECUTORS: std::sync::LazyLock<Executors<FakeEnvironment>> =
+        std::sync::LazyLock::new(|| Executors::none().with(FakeLatency));
+
+    impl Executes for FakeEnvironment {
+        fn executors(&self) -> &Executors<Self> {
+            &EXECUTORS
+        }
+    }
+
+    #[async_trait]
+    impl FaultTarget for FakeEnvironment {
+        fn name(&self) -> &'static str {
             "rehearsal"
         }
-        async fn start(&self, _: &Bus) -> Result<ClientSettings, EnvironmentError> {
-            Ok(ClientSettings::new("127.0.0.1:9"))
-        }
-        async fn stop(&self) {}
-        async fn status(&self) -> EnvironmentStatus {
-            EnvironmentStatus {
-                kind: "rehearsal".into(),
-                state: Lifecycle::Running,
-                bootstrap_servers: String::new(),
-                brokers: Vec::new(),
-                error: None,
-            }
+        async fn is_running(&self) -> bool {
+            true
         }
         async fn inventory(&self) -> Inventory {
             Inventory {
                 brokers: vec![1, 2],
                 ..Inventory::default()
             }
-        }
-        fn supports(&self, _: FaultKind) -> bool {
-            true
-        }
-        async fn inject(&self, _: &Fault) -> Result<Receipt, String> {
-            self.injected.fetch_add(1, Ordering::SeqCst);
-            if self.refuse {
-                Err("the broker said no".into())
-            } else {
-                Ok(Receipt::default())
-            }
-        }
-        async fn revert(&self, _: &Fault, _: &Receipt) -> Result<(), String> {
-            self.reverted.fetch_add(1, Ordering::SeqCst);
-            Ok(())
         }
     }
 
@@ -468,7 +481,7 @@ mod tests {
         dir
     }
 
-    fn chaos(environment: Arc<Counting>, ledger: std::path::PathBuf) -> Chaos {
+    fn chaos(environment: Arc<FakeEnvironment>, ledger: std::path::PathBuf) -> Chaos {
         Chaos::new(environment, ledger, Bus::new(), SharedState::default())
     }
 
@@ -482,7 +495,7 @@ mod tests {
     async fn a_fault_that_cannot_be_written_down_never_reaches_the_environment() {
         let dir = scratch("unwritable");
         std::fs::write(dir.join("state"), "a file, not a folder").unwrap();
-        let environment = Arc::new(Counting::default());
+        let environment = Arc::new(FakeEnvironment::default());
         let chaos = chaos(environment.clone(), dir.join("state").join("faults.json"));
         let refused = chaos.inject(LATENCY, None).await.unwrap_err();
         assert!(matches!(refused, ChaosError::Ledger(_)), "{refused}");
@@ -494,13 +507,20 @@ mod tests {
     async fn unknown_targets_and_failed_applies_leave_nothing_behind() {
         let dir = scratch("targets");
         let ledger = dir.join("faults.json");
-        let environment = Arc::new(Counting {
+        let environment = Arc::new(FakeEnvironment {
             refuse: true,
-            ..Counting::default()
+            ..FakeEnvironment::default()
         });
         let chaos = chaos(environment.clone(), ledger.clone());
         let refused = chaos
-            .inject(Fault::Partition { broker: 3 }, None)
+            .inject(
+                Fault::Latency {
+                    broker: 3,
+                    ms: 200,
+                    jitter: 0,
+                },
+                None,
+            )
             .await
             .unwrap_err();
         assert_eq!(
@@ -519,45 +539,101 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn kinds_without_an_executor_and_values_its_executor_refuses_touch_nothing() {
+        let dir = scratch("refusals");
+        let environment = Arc::new(FakeEnvironment::default());
+        let chaos = chaos(environment.clone(), dir.join("faults.json"));
+        let unsupported = chaos
+            .inject(Fault::Partition { broker: 1 }, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(unsupported, ChaosError::Unsupported { .. }),
+            "{unsupported}"
+        );
+        assert_eq!(
+            unsupported.to_string(),
+            "the rehearsal environment cannot inject partition faults"
+        );
+        let jitter = Fault::Latency {
+            broker: 1,
+            ms: 200,
+            jitter: 10,
+        };
+        let invalid = chaos.inject(jitter, None).await.unwrap_err();
+        assert!(matches!(invalid, ChaosError::Invalid(_)), "{invalid}");
+        assert_eq!(invalid.to_string(), "no jitter here");
+        assert_eq!(environment.injected.load(Ordering::SeqCst), 0);
+        assert!(chaos.active().await.is_empty());
+    }
+
     async fn chaos_for_next_start(ledger: &std::path::Path) -> Option<RestoreReport> {
-        chaos(Arc::new(Counting::default()), ledger.to_owned())
+        chaos(Arc::new(FakeEnvironment::default()), ledger.to_owned())
             .recover_leftovers()
             .await
     }
 
     #[tokio::test]
-    async fn leftovers_are_reverted_and_an_unknown_target_is_struck_untouched() {
+    async fn leftovers_are_reverted_and_what_was_never_applied_is_struck_untouched() {
         let dir = scratch("leftovers");
         let ledger = dir.join("faults.json");
         {
-            let chaos = chaos(Arc::new(Counting::default()), ledger.clone());
+            let chaos = chaos(Arc::new(FakeEnvironment::default()), ledger.clone());
             chaos.inject(LATENCY, None).await.unwrap();
         }
-        // An entry from an older Faultline that let broker -1 through.
+        // An entry from an older Faultline that let broker -1 through, and one of a kind
+        // this environment has no executor for.
         let mut older = Ledger::open(ledger.clone());
-        older
-            .add(Entry {
-                id: "old".into(),
-                fault: Fault::Partition { broker: -1 },
-                receipt: None,
-                applied_at_ms: 1,
-                run_id: None,
-            })
-            .unwrap();
+        for (id, fault) in [
+            (
+                "old",
+                Fault::Latency {
+                    broker: -1,
+                    ms: 200,
+                    jitter: 0,
+                },
+            ),
+            (
+                "elsewhere",
+                Fault::Bandwidth {
+                    broker: 1,
+                    kbps: 10,
+                },
+            ),
+        ] {
+            older
+                .add(Entry {
+                    id: id.into(),
+                    fault,
+                    receipt: None,
+                    applied_at_ms: 1,
+                    run_id: None,
+                })
+                .unwrap();
+        }
 
-        let environment = Arc::new(Counting::default());
+        let environment = Arc::new(FakeEnvironment::default());
         let chaos = chaos(environment.clone(), ledger.clone());
         let report = chaos.recover_leftovers().await.expect("leftovers found");
-        assert_eq!(report.reverted.len(), 2, "{report:?}");
-        assert!(report.reverted[0].starts_with("Struck from the ledger"));
+        assert_eq!(report.reverted.len(), 3, "{report:?}");
         assert_eq!(
-            report.reverted[1],
+            report.reverted[0],
+            "Struck from the ledger: traffic to broker-1 limited to 10 KB/s (the rehearsal \
+             environment cannot inject bandwidth faults; nothing to revert)."
+        );
+        assert!(
+            report.reverted[1].contains("(broker -1 does not exist; brokers are 1, 2;"),
+            "{report:?}"
+        );
+        assert_eq!(
+            report.reverted[2],
             "Reverted: 200 ms of latency to broker-1."
         );
         assert_eq!(
             environment.reverted.load(Ordering::SeqCst),
             1,
-            "broker -1 never reached the environment"
+            "neither broker -1 nor the bandwidth reached the environment"
         );
         assert!(chaos.warnings().is_empty(), "{:?}", chaos.warnings());
         assert!(chaos_for_next_start(&ledger).await.is_none());

@@ -15,10 +15,11 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use faultline_kafka::now_ms;
+use faultline_protocol::clock::now_ms;
 use serde::{Deserialize, Serialize};
 
 use super::{Fault, Receipt};
+use crate::wire::Unreadable;
 
 /// One fault, written down before it is applied. `receipt` is None until the environment
 /// has applied it (a crash in between still leaves the fault to revert).
@@ -31,19 +32,6 @@ pub struct Entry {
     pub applied_at_ms: i64,
     /// The scenario run that injected it, if any.
     pub run_id: Option<String>,
-}
-
-/// Remains of the ledger that could not be read, kept aside for a person to look at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Unreadable {
-    /// Where the remains were kept (`<ledger>.unreadable-<ms since the epoch>`), or the
-    /// ledger itself when they could not be copied aside.
-    pub path: String,
-    /// Their size in bytes.
-    pub bytes: u64,
-    /// What was found, where, and what it means.
-    pub sentence: String,
 }
 
 /// Why the file on disk may not say what is true, readable at any time (health asks
@@ -491,6 +479,8 @@ fn sync_folder(dir: &Path) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::chaos::Fault;
 
@@ -543,22 +533,13 @@ mod tests {
             })
             .unwrap();
         ledger.add(entry("f2", 3)).unwrap();
-        ledger
-            .set_receipt(
-                "f1",
-                Receipt {
-                    toxics: vec![("broker-2".into(), "t".into())],
-                    ..Receipt::default()
-                },
-            )
-            .unwrap();
+        let receipt: Receipt =
+            serde_json::from_value(json!({"toxics": [["broker-2", "t"]]})).unwrap();
+        ledger.set_receipt("f1", receipt.clone()).unwrap();
         let mut reopened = Ledger::open(path.clone());
         assert_eq!(ids(&reopened), ["f1", "f2"]);
         assert_eq!(reopened.entries()[0].fault, fault);
-        assert_eq!(
-            reopened.entries()[0].receipt.as_ref().unwrap().toxics.len(),
-            1
-        );
+        assert_eq!(reopened.entries()[0].receipt, Some(receipt));
         reopened.remove("f1").unwrap();
         assert_eq!(ids(&Ledger::open(path.clone())), ["f2"]);
         reopened.remove("f2").unwrap();
@@ -569,6 +550,36 @@ mod tests {
             "an empty ledger is rewritten to nothing"
         );
         assert!(reopened.warnings().list().is_empty());
+    }
+
+    #[test]
+    fn a_receipt_an_older_faultline_wrote_is_kept_as_written() {
+        // Lines as older Faultlines wrote them, when every environment's receipts were one
+        // struct with all four fields; the executor of the fault's kind reads them.
+        let old = json!({
+            "toxics": [["broker-1", "faultline-latency"]],
+            "process": null,
+            "previous": null,
+            "affinity": null
+        });
+        let lines = [
+            json!({"op": "add", "entry": {"id": "f1", "fault": {"kind": "latency", "broker": 1,
+                "ms": 200, "jitter": 0}, "receipt": null, "appliedAtMs": 1, "runId": null}}),
+            json!({"op": "receipt", "id": "f1", "receipt": old.clone()}),
+        ];
+        let path = scratch("older-receipt").join("faults.json");
+        let text: String = lines
+            .iter()
+            .map(|record| {
+                let json = record.to_string();
+                format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
+            })
+            .collect();
+        std::fs::write(&path, text).unwrap();
+        let ledger = Ledger::open(path);
+        assert!(ledger.unreadable().is_empty(), "{:?}", ledger.unreadable());
+        let receipt = ledger.entries()[0].receipt.clone().expect("a receipt");
+        assert_eq!(serde_json::to_value(receipt).unwrap(), old);
     }
 
     #[test]

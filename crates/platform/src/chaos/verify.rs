@@ -2,28 +2,20 @@
 //! replicated, every live sidecar STABLE.
 
 use faultline_protocol::vocabulary::Condition;
-use serde::Serialize;
 
-use crate::environments::Environment;
-use crate::state::registry::SidecarStatus;
+use super::FaultTarget;
 use crate::state::SharedState;
+use crate::wire::{Check, SidecarStatus};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Check {
-    pub what: String,
-    pub ok: bool,
-    pub detail: String,
-}
-
-pub async fn green(environment: &dyn Environment, state: &SharedState) -> Vec<Check> {
+pub async fn green(environment: &dyn FaultTarget, state: &SharedState) -> Vec<Check> {
     let mut checks = environment.verify_clean().await;
     let brokers = state.brokers.read().clone();
     for (id, broker) in &brokers {
-        let urp = broker.under_replicated_partitions.unwrap_or(0);
+        let urp = broker.figures.under_replicated_partitions.unwrap_or(0);
         checks.push(Check {
             what: format!("broker-{id} answers and is fully replicated"),
-            ok: broker.reachable && urp == 0,
-            detail: if broker.reachable {
+            ok: broker.figures.reachable && urp == 0,
+            detail: if broker.figures.reachable {
                 format!("{urp} under-replicated partitions")
             } else {
                 "not answering".into()
@@ -37,9 +29,9 @@ pub async fn green(environment: &dyn Environment, state: &SharedState) -> Vec<Ch
         .filter(|(_, e)| e.status == SidecarStatus::Active)
         .map(|(id, _)| id.clone())
         .collect();
-    let observations = state.observations.read();
+    let signals = state.signals.read();
     for id in live {
-        let condition = observations.get(&id).map(|o| o.condition);
+        let condition = signals.get(&id).map(|o| o.condition);
         checks.push(Check {
             what: format!("{id} is STABLE"),
             ok: matches!(condition, Some(Condition::Stable) | None),

@@ -1,13 +1,16 @@
+//! Sends the platform's answers to sidecars on `faultline.responses` and the bus.
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use faultline_kafka::{now_ms, Publisher};
+use faultline_kafka::Publisher;
+use faultline_protocol::clock::now_ms;
 use faultline_protocol::messages::MessageKind;
 use faultline_protocol::{topics, Command, Response, ResponseAct, SidecarId, PROTOCOL_VERSION};
 
 use super::Request;
 use crate::bus::Bus;
-use crate::events::Event;
+use crate::wire::Event;
 
 /// Sends the platform's answers to `faultline.responses` and puts each on the bus.
 #[derive(Clone)]

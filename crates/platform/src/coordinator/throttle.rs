@@ -1,11 +1,12 @@
+//! The self-healing episode: throttle an overflowing producer, wait for it to drain.
+
 use std::time::Duration;
 
-use faultline_protocol::vocabulary::Condition;
-use faultline_protocol::{Command, ReportAbout};
+use faultline_protocol::Command;
+use tokio::sync::mpsc;
 
-use super::wait::wait_for;
-use super::{Request, Responder};
-use crate::events::{EpisodeOutcome, Event};
+use super::{wait, CommandReport, Request, Responder};
+use crate::wire::EpisodeOutcome;
 use crate::Context;
 
 /// How long a sidecar has to confirm a COMMAND.
@@ -15,20 +16,21 @@ const DRAIN_WITHIN: Duration = Duration::from_secs(60);
 /// The throttle divides the current rate by this (the original plan's rate/100).
 const THROTTLE_DIVISOR: u32 = 100;
 
+/// Runs one throttle episode for `request`; `reports` brings the sidecar's REPORTs on
+/// COMMANDs (opened before anything is sent, so none can come too early to be seen).
 pub async fn run_episode(
     ctx: &Context,
     responder: &Responder,
     request: &Request,
+    reports: &mut mpsc::Receiver<CommandReport>,
 ) -> (EpisodeOutcome, String) {
-    // Subscribe first so nothing that happens after our messages is missed.
-    let mut events = ctx.bus.subscribe();
     let id = request.sidecar.clone();
     let current = ctx
         .state
-        .observations
+        .signals
         .read()
         .get(&id)
-        .map_or(0, |o| o.target_rate);
+        .map_or(0, |o| o.figures.target_rate);
     let throttled = (current / THROTTLE_DIVISOR).max(1);
 
     responder.acknowledge(request).await;
@@ -46,22 +48,14 @@ pub async fn run_episode(
         )
         .await;
 
-    let confirmation = wait_for(&mut events, CONFIRM_WITHIN, |event| {
-        matches!(event, Event::SpeechAct { sidecar_id, about: Some(ReportAbout::CommandApplied | ReportAbout::CommandFailed), in_reply_to: Some(reply), .. }
-            if sidecar_id == id.as_str() && *reply == command_id)
-    })
-    .await;
-    match confirmation.as_deref().map(|e| &e.event) {
-        Some(Event::SpeechAct {
-            about: Some(ReportAbout::CommandApplied),
-            ..
-        }) => {}
-        Some(Event::SpeechAct { text, .. }) => {
+    match wait::report_on(reports, &command_id, CONFIRM_WITHIN).await {
+        Some(CommandReport { applied: true, .. }) => {}
+        Some(CommandReport { text, .. }) => {
             let sentence = format!("{id} could not throttle: {text}");
             responder.explain(request, sentence.clone()).await;
             return (EpisodeOutcome::NotHealed, sentence);
         }
-        _ => {
+        None => {
             let sentence = format!(
                 "{id} did not confirm the throttle within {} s.",
                 CONFIRM_WITHIN.as_secs()
@@ -77,19 +71,7 @@ pub async fn run_episode(
         )
         .await;
 
-    let stable_now = ctx
-        .state
-        .observations
-        .read()
-        .get(&id)
-        .is_some_and(|o| o.condition == Condition::Stable);
-    let stable = stable_now
-        || wait_for(&mut events, DRAIN_WITHIN, |event| {
-            matches!(event, Event::Condition { sidecar_id: Some(sidecar), condition: Condition::Stable, .. } if sidecar == id.as_str())
-        })
-        .await
-        .is_some();
-    if !stable {
+    if !wait::stable(&ctx.state, &id, DRAIN_WITHIN).await {
         let sentence = format!(
             "{id} is still not STABLE {} s after the throttle; the throttle stays on.",
             DRAIN_WITHIN.as_secs()

@@ -1,21 +1,26 @@
-//! Detectors: small types that look at one snapshot and, when something is wrong, say so
-//! in a whole sentence with its number. Each kind lives in its own module and is
-//! registered by name in [`REGISTERED`]; a sidecar gets a fresh set when first seen.
+//! Detectors: small types that look at one reading of a subject (a producer sidecar's
+//! signal, a broker's health, a consumer group's lag) and, when something is wrong, say so
+//! in a whole sentence with its number, under the detector's name. Each module holds the
+//! detectors of one subject kind and lists them (`for_producers`, `for_brokers`,
+//! `for_groups`); every subject gets a fresh set when first seen (`judgement/`).
 
-mod broker;
-mod buffer;
-mod consumer_lag;
+mod broker_health;
+mod group_lag;
+mod producer_buffer;
 
-pub use broker::{BrokerDetector, BrokerReading};
-pub use buffer::{buffer_sign, BufferDetector};
-pub use consumer_lag::GroupDetectors;
+pub use broker_health::for_brokers;
+pub use group_lag::for_groups;
+pub use producer_buffer::{buffer_sign, for_producers};
 
 use faultline_protocol::vocabulary::{Condition, Confidence, Situation};
-use faultline_protocol::SignalSnapshot;
+
+use crate::wire;
 
 /// What a detector found wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// The detector's name (its `NAME`), shown as `detector` in `condition` events and in
+    /// a consumer group's findings.
     pub detector: &'static str,
     pub condition: Condition,
     pub confidence: Confidence,
@@ -24,23 +29,47 @@ pub struct Finding {
     pub sentence: String,
 }
 
-/// Looks at one reading of a subject (`S`: a sidecar's snapshot, a broker's metrics, a
-/// consumer group's lag).
-pub trait Detector<S = SignalSnapshot>: Send {
-    fn name(&self) -> &'static str;
+impl Finding {
+    /// As the API and events show it.
+    pub fn shown(&self) -> wire::Finding {
+        wire::Finding {
+            detector: self.detector,
+            condition: self.condition,
+            confidence: self.confidence,
+            sentence: self.sentence.clone(),
+        }
+    }
+}
+
+/// Looks at one reading `R` of a subject.
+pub trait Detector<R>: Send {
     /// `None` when this detector sees nothing wrong (the subject is STABLE as far as it
     /// can tell). Detectors may keep state between readings (e.g. how long a buffer has
     /// been overflowing) because confidence grows with repetition.
-    fn check(&mut self, reading: &S) -> Option<Finding>;
+    fn check(&mut self, reading: &R) -> Option<Finding>;
 }
 
-/// Every detector of sidecar snapshots, by name.
-pub const REGISTERED: &[(&str, fn() -> Box<dyn Detector>)] =
-    &[(BufferDetector::NAME, || Box::new(BufferDetector::default()))];
+/// One subject's detectors, in the order its kind lists them.
+pub struct Detectors<R>(Vec<Box<dyn Detector<R>>>);
 
-/// A fresh instance of every registered snapshot detector.
-pub fn standard_set() -> Vec<Box<dyn Detector>> {
-    REGISTERED.iter().map(|(_, make)| make()).collect()
+impl<R> Detectors<R> {
+    pub fn new(detectors: Vec<Box<dyn Detector<R>>>) -> Self {
+        Self(detectors)
+    }
+
+    /// Every finding about `reading`, worst first; between equally bad ones the detector
+    /// listed first goes first (a kind lists the more specific cause first: unknown
+    /// partitions before the lag they leave out). The first sets the subject's condition.
+    pub fn check(&mut self, reading: &R) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .0
+            .iter_mut()
+            .filter_map(|detector| detector.check(reading))
+            .collect();
+        // A stable sort: ties keep the order above.
+        findings.sort_by_key(|f| std::cmp::Reverse((severity(f.condition), f.confidence)));
+        findings
+    }
 }
 
 /// How bad a condition is, for picking the worst of several findings.
@@ -53,5 +82,51 @@ pub fn severity(condition: Condition) -> u8 {
         Condition::Degraded => 4,
         Condition::Defective => 5,
         Condition::Down => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finds what it is told to, under its name.
+    struct FakeDetector(&'static str, Option<(Condition, Confidence)>);
+
+    impl Detector<()> for FakeDetector {
+        fn check(&mut self, _: &()) -> Option<Finding> {
+            let (condition, confidence) = self.1?;
+            Some(Finding {
+                detector: self.0,
+                condition,
+                confidence,
+                situation: Situation::Warning,
+                sentence: format!("{} says so.", self.0),
+            })
+        }
+    }
+
+    #[test]
+    fn findings_come_worst_first_and_ties_in_the_listed_order() {
+        let mut detectors = Detectors::new(vec![
+            Box::new(FakeDetector("calm", None)),
+            Box::new(FakeDetector(
+                "first",
+                Some((Condition::Degraded, Confidence::Tentative)),
+            )),
+            Box::new(FakeDetector(
+                "slow",
+                Some((Condition::Diverging, Confidence::Confirmed)),
+            )),
+            Box::new(FakeDetector(
+                "second",
+                Some((Condition::Degraded, Confidence::Tentative)),
+            )),
+            Box::new(FakeDetector(
+                "sure",
+                Some((Condition::Degraded, Confidence::Measured)),
+            )),
+        ]);
+        let order: Vec<&str> = detectors.check(&()).iter().map(|f| f.detector).collect();
+        assert_eq!(order, ["sure", "first", "second", "slow"]);
     }
 }

@@ -1,21 +1,22 @@
 //! Environments: where the Kafka cluster and the demo workloads come from. One trait,
-//! one module per kind. An environment starts (announcing each step on the bus), stops,
-//! and reports its brokers.
+//! one folder per kind, each registered in `kinds.rs`. An environment starts (reporting
+//! each step to the launcher's `StepSink`), stops, and reports its brokers.
 
+mod docker;
 mod external;
 mod factory;
-mod inventory;
+pub mod kinds;
 pub mod local;
-mod preflight;
+pub mod preflight;
 mod progress;
 pub mod rehearsal;
 
 pub use external::ExternalEnvironment;
 pub use factory::{create, EnvironmentFactory, StartRequest};
-pub use inventory::Inventory;
+pub use kinds::{EnvironmentKind, Host};
 pub use local::{LocalConfig, LocalEnvironment};
-pub use preflight::PreflightCheck;
-pub use progress::Progress;
+
+pub use progress::{Progress, StepReport, StepSink};
 pub use rehearsal::{RehearsalConfig, RehearsalEnvironment};
 
 /// The local demo producer's nominal rate, messages per second. The buffer-overflow
@@ -32,17 +33,19 @@ pub const REHEARSAL_PRODUCER_RATE: u32 = 10;
 
 use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
-use serde::Serialize;
 
-use crate::chaos::{Check, Fault, FaultKind, Receipt};
-use crate::Bus;
+use crate::chaos::FaultTarget;
+use crate::wire::{EnvironmentStatus, Lifecycle, PreflightCheck};
 
+/// An environment's lifecycle. Its fault side (inventory, executors, checks that no fault is
+/// left) is the chaos engine's [`FaultTarget`].
 #[async_trait]
-pub trait Environment: Send + Sync {
-    /// `rehearsal`, `local`, `docker` or `external`.
+pub trait Environment: FaultTarget {
+    /// Its kind's id in the registry (`kinds.rs`): `rehearsal`, `local` or `external`.
     fn kind(&self) -> &'static str;
-    /// Brings the environment up and returns how to reach its cluster.
-    async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError>;
+    /// Brings the environment up, reporting each step to `steps` as it starts and ends, and
+    /// returns how to reach its cluster.
+    async fn start(&self, steps: &StepSink) -> Result<ClientSettings, EnvironmentError>;
     /// Stops exactly what `start` started.
     async fn stop(&self);
     /// What must hold before `start` can work, passed or not; a failed check blocks it.
@@ -60,39 +63,6 @@ pub trait Environment: Send + Sync {
     async fn replication(&self, broker: i32) -> Option<ReplicationReading> {
         let _ = broker;
         None
-    }
-    /// What a fault may name here: the chaos engine refuses any fault whose broker,
-    /// producer or consumer is not in it before `inject` is called. Empty where the
-    /// environment injects no faults.
-    async fn inventory(&self) -> Inventory {
-        Inventory::default()
-    }
-    /// Whether this environment can inject faults of that kind.
-    fn supports(&self, kind: FaultKind) -> bool {
-        let _ = kind;
-        false
-    }
-    /// Applies a fault; the receipt says how to undo it exactly.
-    async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
-        Err(format!(
-            "the {} environment cannot inject {}",
-            self.kind(),
-            fault.describe()
-        ))
-    }
-    /// Undoes a fault. Must succeed when the fault is already gone (reverts repeat after
-    /// a crash).
-    async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
-        let _ = receipt;
-        Err(format!(
-            "the {} environment cannot revert {}",
-            self.kind(),
-            fault.describe()
-        ))
-    }
-    /// Environment-level checks that no fault is left (no toxics, no stopped broker...).
-    async fn verify_clean(&self) -> Vec<Check> {
-        Vec::new()
     }
     /// Whether starting it also starts demo workloads with sidecars (so a start waits for
     /// the first one to register).
@@ -161,33 +131,6 @@ impl LifecycleState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lifecycle {
-    Stopped,
-    Starting,
-    Running,
-    Failed,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvironmentStatus {
-    pub kind: String,
-    pub state: Lifecycle,
-    pub bootstrap_servers: String,
-    pub brokers: Vec<BrokerStatus>,
-    /// Why the environment failed, when it did.
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BrokerState {
-    Up,
-    Down,
-}
-
 /// What a broker without JMX reports of replication, with the meaning of Kafka's metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplicationReading {
@@ -197,16 +140,4 @@ pub struct ReplicationReading {
     /// Partitions of the whole cluster led by a broker other than their preferred replica
     /// (Kafka's PreferredReplicaImbalanceCount, as a controller reports it).
     pub preferred_replica_imbalance: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BrokerStatus {
-    pub id: i32,
-    pub host: String,
-    pub port: u16,
-    pub state: BrokerState,
-    /// The broker's process, when Faultline started it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pid: Option<u32>,
 }

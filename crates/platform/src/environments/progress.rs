@@ -1,23 +1,57 @@
+//! Reporting an environment's start-up steps as they start and finish, to a sink the
+//! launcher supplies (it records each step and announces it to viewers).
+
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::events::{Event, StepStatus};
-use crate::Bus;
+use crate::wire::StepStatus;
 
 use super::EnvironmentError;
 
-/// Announces each start-up step on the bus (started, done or failed, with elapsed time)
-/// so a presenter sees exactly where a slow or broken start is.
+/// One start-up step starting, done or failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepReport {
+    /// The environment kind starting (`rehearsal`, `local`, ...).
+    pub kind: &'static str,
+    /// What the step does, as a presenter reads it ("Start broker 1").
+    pub step: String,
+    pub status: StepStatus,
+    /// Why it failed; empty otherwise.
+    pub detail: String,
+    /// Time the step took, ms; 0 when it starts.
+    pub elapsed_ms: u64,
+}
+
+/// Where a start reports its steps: a callback the caller supplies, called on the starting
+/// task for each step as it starts and as it ends. Cheap to clone.
+#[derive(Clone)]
+pub struct StepSink(Arc<dyn Fn(StepReport) + Send + Sync>);
+
+impl StepSink {
+    pub fn new(report: impl Fn(StepReport) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(report))
+    }
+
+    fn report(&self, step: StepReport) {
+        (self.0)(step)
+    }
+}
+
+/// Runs start-up steps one by one, reporting each (started, done or failed, with elapsed
+/// time) so a presenter sees exactly where a slow or broken start is.
 pub struct Progress<'a> {
-    bus: &'a Bus,
+    sink: &'a StepSink,
     kind: &'static str,
 }
 
 impl<'a> Progress<'a> {
-    pub fn new(bus: &'a Bus, kind: &'static str) -> Self {
-        Self { bus, kind }
+    pub fn new(sink: &'a StepSink, kind: &'static str) -> Self {
+        Self { sink, kind }
     }
 
+    /// Runs `work` as the step named `step`. Errors: the work's error, as an
+    /// `EnvironmentError` naming the step.
     pub async fn step<T, E: std::fmt::Display>(
         &self,
         step: &str,
@@ -45,12 +79,65 @@ impl<'a> Progress<'a> {
     }
 
     fn announce(&self, step: &str, status: StepStatus, detail: String, elapsed_ms: u64) {
-        self.bus.publish(Event::Environment {
-            kind: self.kind.to_owned(),
+        self.sink.report(StepReport {
+            kind: self.kind,
             step: step.to_owned(),
             status,
             detail,
             elapsed_ms,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use parking_lot::Mutex;
+
+    use super::*;
+
+    fn recording() -> (StepSink, Arc<Mutex<Vec<StepReport>>>) {
+        let seen: Arc<Mutex<Vec<StepReport>>> = Arc::default();
+        let sink = {
+            let seen = seen.clone();
+            StepSink::new(move |step| seen.lock().push(step))
+        };
+        (sink, seen)
+    }
+
+    #[tokio::test]
+    async fn each_step_is_reported_as_it_starts_and_as_it_ends() {
+        let (sink, seen) = recording();
+        let progress = Progress::new(&sink, "rehearsal");
+        let value = progress
+            .step("Start broker 1", async { Ok::<_, String>(7) })
+            .await
+            .unwrap();
+        assert_eq!(value, 7);
+        let failed = progress
+            .step("Start broker 2", async {
+                Err::<(), _>("port 9093 is taken")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(failed.step, "Start broker 2");
+        assert_eq!(failed.reason, "port 9093 is taken");
+        let seen: Vec<(String, StepStatus, String)> = seen
+            .lock()
+            .iter()
+            .map(|s| (s.step.clone(), s.status, s.detail.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Start broker 1".into(), StepStatus::Started, String::new()),
+                ("Start broker 1".into(), StepStatus::Done, String::new()),
+                ("Start broker 2".into(), StepStatus::Started, String::new()),
+                (
+                    "Start broker 2".into(),
+                    StepStatus::Failed,
+                    "port 9093 is taken".into()
+                ),
+            ]
+        );
     }
 }

@@ -1,104 +1,131 @@
 //! Which environment to offer first, and why, so the presenter sees "Docker not running →
-//! rehearsal" instead of guessing.
+//! rehearsal" instead of guessing; and every registered kind as a launch panel choice.
+//! Both read the registry (`environments/kinds.rs`).
 
-use std::path::PathBuf;
+use crate::environments::kinds::{EnvironmentKind, Host, FALLBACK, KINDS};
+use crate::wire::PreflightCheck;
+use crate::wire::{Choice, Detection};
 
-use super::status::{Choice, Detection};
-use crate::environments::PreflightCheck;
-
-/// Whether a Docker engine answers on its socket (DOCKER_HOST when it is a unix socket).
-pub fn docker_running() -> bool {
-    let socket = std::env::var("DOCKER_HOST")
-        .ok()
-        .and_then(|host| host.strip_prefix("unix://").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("/var/run/docker.sock"));
-    std::os::unix::net::UnixStream::connect(socket).is_ok()
+/// The first registered kind that asks to be preferred and can start on `host`; else the
+/// fallback, with every passed-over kind's reason ("Docker not running → rehearsal").
+pub fn detect(host: &Host) -> Detection {
+    let mut passed_over = Vec::new();
+    for kind in KINDS {
+        let Some(detect) = kind.detect else {
+            continue;
+        };
+        match detect(host) {
+            Ok(why) => return picked(kind, &why),
+            Err(why) => passed_over.push(why),
+        }
+    }
+    let why = if passed_over.is_empty() {
+        "no other kind is preferred here".to_owned()
+    } else {
+        passed_over.join("; ")
+    };
+    picked(FALLBACK, &why)
 }
 
-/// The docker environment is a later piece of work: it is offered, never picked.
-const DOCKER_MISSING: &str = "this build has no docker environment yet";
-
-pub fn detect(docker: bool) -> Detection {
-    let reason = if docker {
-        format!("Docker is running, but {DOCKER_MISSING} → rehearsal")
-    } else {
-        "Docker not running → rehearsal".to_owned()
-    };
+fn picked(kind: &EnvironmentKind, why: &str) -> Detection {
     Detection {
-        kind: "rehearsal".into(),
-        reason,
+        kind: kind.id.to_owned(),
+        reason: format!("{why} → {}", kind.id),
     }
 }
 
-/// Every kind, with whether it can start here; `local` is judged by its own pre-flight.
-pub fn choices(docker: bool, local_checks: &[PreflightCheck]) -> Vec<Choice> {
-    let local_blocker = local_checks.iter().find(|c| !c.ok);
-    vec![
-        Choice {
-            kind: "rehearsal".into(),
-            title: "Rehearsal: embedded Kafka, no network".into(),
-            available: true,
-            reason: "runs inside Faultline and needs nothing else".into(),
-        },
-        Choice {
-            kind: "local".into(),
-            title: "Local: real Kafka ×3, Toxiproxy, Java workloads".into(),
-            available: local_blocker.is_none(),
-            reason: match local_blocker {
-                Some(check) => check.detail.clone(),
-                None => "Kafka, Toxiproxy and the workloads are installed".into(),
-            },
-        },
-        Choice {
-            kind: "docker".into(),
-            title: "Docker: the full environment in containers".into(),
-            available: false,
-            reason: if docker {
-                format!("Docker is running, but {DOCKER_MISSING}")
-            } else {
-                format!("Docker is not running, and {DOCKER_MISSING}")
-            },
-        },
-        Choice {
-            kind: "external".into(),
-            title: "External: an existing cluster".into(),
-            available: true,
-            reason: "give its bootstrap servers; Faultline starts nothing".into(),
-        },
-    ]
+/// Every registered kind in registry order, with whether it can start here and why.
+/// `checks_of` gives a kind's own environment pre-flight (empty when it cannot be built
+/// from its id alone); it runs programs, so call this off the async threads.
+pub fn choices(
+    host: &Host,
+    checks_of: impl Fn(&EnvironmentKind) -> Vec<PreflightCheck>,
+) -> Vec<Choice> {
+    KINDS
+        .iter()
+        .map(|kind| {
+            let (available, reason) = match (kind.available)(host, &checks_of(kind)) {
+                Ok(reason) => (true, reason),
+                Err(reason) => (false, reason),
+            };
+            Choice {
+                kind: kind.id.to_owned(),
+                title: kind.title.to_owned(),
+                available,
+                reason,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn without_docker_the_reason_says_so() {
-        let detection = detect(false);
-        assert_eq!(detection.kind, "rehearsal");
-        assert_eq!(detection.reason, "Docker not running → rehearsal");
-        assert!(detect(true).reason.starts_with("Docker is running"));
+    fn with_docker(running: bool) -> Host {
+        Host {
+            docker_running: running,
+            ..Host::default()
+        }
     }
 
     #[test]
-    fn local_is_offered_only_when_its_preflight_passes() {
+    fn without_docker_the_reason_says_so() {
+        let detection = detect(&with_docker(false));
+        assert_eq!(detection.kind, "rehearsal");
+        assert_eq!(detection.reason, "Docker not running → rehearsal");
+        let detection = detect(&with_docker(true));
+        assert_eq!(detection.kind, "rehearsal");
+        assert_eq!(
+            detection.reason,
+            "Docker is running, but this build has no docker environment yet → rehearsal"
+        );
+    }
+
+    #[test]
+    fn every_kind_is_offered_and_local_only_when_its_preflight_passes() {
         let missing = PreflightCheck::failed(
             "Kafka",
             "Apache Kafka's jars are not in /x".into(),
             "fetch them".into(),
         );
-        let local = |checks: &[PreflightCheck]| {
-            choices(false, checks)
-                .into_iter()
-                .find(|c| c.kind == "local")
-                .unwrap()
-        };
-        let blocked = local(std::slice::from_ref(&missing));
-        assert!(!blocked.available);
-        assert_eq!(blocked.reason, "Apache Kafka's jars are not in /x");
-        assert!(local(&[PreflightCheck::passed("Kafka", "ok".into())]).available);
-        assert!(choices(true, &[])
+        let blocked = choices(&with_docker(false), |kind| {
+            if kind.id == "local" {
+                vec![missing.clone()]
+            } else {
+                Vec::new()
+            }
+        });
+        let offered: Vec<(&str, bool)> = blocked
             .iter()
-            .any(|c| c.kind == "docker" && !c.available));
+            .map(|c| (c.kind.as_str(), c.available))
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                ("rehearsal", true),
+                ("local", false),
+                ("docker", false),
+                ("external", true)
+            ]
+        );
+        assert_eq!(blocked[1].reason, "Apache Kafka's jars are not in /x");
+        assert_eq!(
+            blocked[1].title,
+            "Local: real Kafka ×3, Toxiproxy, Java workloads"
+        );
+        assert_eq!(
+            blocked[2].reason,
+            "Docker is not running, and this build has no docker environment yet"
+        );
+        let ready = choices(&with_docker(true), |_| {
+            vec![PreflightCheck::passed("Kafka", "ok".into())]
+        });
+        assert!(ready[1].available);
+        assert_eq!(
+            ready[1].reason,
+            "Kafka, Toxiproxy and the workloads are installed"
+        );
+        assert!(!ready[2].available, "docker is never offered in this build");
     }
 }

@@ -3,25 +3,24 @@
 //! owns the current stage; the HTTP API and the desktop app both drive it.
 
 mod detect;
-mod preflight;
+mod options;
 mod stage;
-mod status;
 
-pub use detect::{choices, detect, docker_running};
-pub use preflight::Preflight;
+pub use detect::{choices, detect};
+pub use options::StageOptions;
 pub use stage::Stage;
-pub use status::{Choice, Detection, LaunchState, LaunchStatus, StepView};
 
 use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
 
-use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
-use crate::environments::{Environment, EnvironmentFactory, StartRequest};
-use crate::events::Event;
-use crate::{Bus, HeadlessOptions};
+use crate::environments::{
+    preflight, Environment, EnvironmentFactory, Host, StartRequest, StepReport, StepSink,
+};
+use crate::wire::{Detection, Event, LaunchState, LaunchStatus, Preflight};
+use crate::Bus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
@@ -37,13 +36,12 @@ pub struct Launcher {
     bus: Bus,
     factory: EnvironmentFactory,
     initial_kind: String,
-    initial_options: HeadlessOptions,
+    initial_options: StageOptions,
     stage: RwLock<Arc<Stage>>,
     status: Mutex<LaunchStatus>,
     bring_up: Mutex<Option<JoinHandle<()>>>,
     /// Starts and stops one at a time.
     transition: tokio::sync::Mutex<()>,
-    watcher: JoinHandle<()>,
 }
 
 impl Launcher {
@@ -51,7 +49,7 @@ impl Launcher {
     pub fn new(
         bus: Bus,
         environment: Arc<dyn Environment>,
-        options: HeadlessOptions,
+        options: StageOptions,
         factory: EnvironmentFactory,
         detected: Detection,
     ) -> Arc<Self> {
@@ -69,8 +67,7 @@ impl Launcher {
             leave_running_on_quit: false,
             ledger_unreadable,
         };
-        let launcher = Arc::new_cyclic(|weak: &std::sync::Weak<Launcher>| Self {
-            watcher: tokio::spawn(record_steps(bus.clone(), weak.clone())),
+        let launcher = Arc::new(Self {
             bus,
             factory,
             initial_kind: kind,
@@ -93,7 +90,7 @@ impl Launcher {
         scenarios_dir: Option<std::path::PathBuf>,
     ) -> Result<Arc<Self>, String> {
         let environment = factory(&request)?;
-        let mut options = HeadlessOptions::for_environment(environment.kind());
+        let mut options = StageOptions::for_environment(environment.kind());
         if scenarios_dir.is_some() {
             options.scenarios_dir = scenarios_dir;
         }
@@ -140,13 +137,13 @@ impl Launcher {
     /// The pre-flight list for a kind, without starting anything.
     pub fn preflight(&self, request: &StartRequest) -> Preflight {
         let current = self.stage();
-        let docker = docker_running();
+        let host = Host::survey();
         if current.environment.kind() == request.kind {
-            return preflight::run(&request.kind, Ok(current.environment.as_ref()), docker);
+            return preflight::run(&request.kind, Ok(current.environment.as_ref()), &host);
         }
         match (self.factory)(request) {
-            Ok(environment) => preflight::run(&request.kind, Ok(environment.as_ref()), docker),
-            Err(why) => preflight::run(&request.kind, Err(&why), docker),
+            Ok(environment) => preflight::run(&request.kind, Ok(environment.as_ref()), &host),
+            Err(why) => preflight::run(&request.kind, Err(&why), &host),
         }
     }
 
@@ -196,7 +193,7 @@ impl Launcher {
             let preflight = preflight::run(
                 &request.kind,
                 Ok(stage.environment.as_ref()),
-                docker_running(),
+                &Host::survey(),
             );
             if !preflight.ok {
                 return Err(LaunchError::Blocked(preflight));
@@ -207,13 +204,14 @@ impl Launcher {
             status.kind = request.kind.clone();
             status.state = LaunchState::Starting;
             status.steps.clear();
-            status.started_at_ms = Some(faultline_kafka::now_ms());
+            status.started_at_ms = Some(faultline_protocol::clock::now_ms());
             status.error = None;
             status.ledger_unreadable = stage.chaos.unreadable().to_vec();
         });
         let launcher = self.clone();
         let task = tokio::spawn(async move {
-            let result = stage.bring_up(&launcher.bus).await;
+            let steps = launcher.step_sink();
+            let result = stage.bring_up(&launcher.bus, &steps).await;
             launcher.update(|status| match result {
                 Ok(()) => status.state = LaunchState::Running,
                 Err(error) => {
@@ -227,6 +225,30 @@ impl Launcher {
         Ok(status)
     }
 
+    /// Where a start reports its steps: each goes into the launch status, and on the bus
+    /// for viewers as an `environment` event followed by the new `launch` status.
+    fn step_sink(self: &Arc<Self>) -> StepSink {
+        let launcher = Arc::downgrade(self);
+        StepSink::new(move |step| {
+            if let Some(launcher) = launcher.upgrade() {
+                launcher.record_step(step);
+            }
+        })
+    }
+
+    fn record_step(&self, step: StepReport) {
+        self.bus.publish(Event::Environment {
+            kind: step.kind.to_owned(),
+            step: step.step.clone(),
+            status: step.status,
+            detail: step.detail.clone(),
+            elapsed_ms: step.elapsed_ms,
+        });
+        self.update(|launch| {
+            launch.record_step(&step.step, step.status, &step.detail, step.elapsed_ms)
+        });
+    }
+
     /// The current stage when it was never started and is of the asked kind; else a new
     /// one from the factory.
     fn stage_for(&self, request: &StartRequest) -> Result<Arc<Stage>, LaunchError> {
@@ -237,7 +259,7 @@ impl Launcher {
             return Ok(current);
         }
         let environment = (self.factory)(request).map_err(LaunchError::Invalid)?;
-        let mut options = HeadlessOptions::for_environment(environment.kind());
+        let mut options = StageOptions::for_environment(environment.kind());
         if request.kind == self.initial_kind {
             options.ledger = self.initial_options.ledger.clone();
         }
@@ -270,40 +292,11 @@ impl Launcher {
         if !keep_environment {
             stage.environment.stop().await;
         }
-        self.watcher.abort();
     }
 
     fn abort_bring_up(&self) {
         if let Some(task) = self.bring_up.lock().take() {
             task.abort();
-        }
-    }
-}
-
-/// Keeps the step list of the current start from the environment's step events.
-async fn record_steps(bus: Bus, launcher: std::sync::Weak<Launcher>) {
-    let mut events = bus.subscribe();
-    loop {
-        let event = match events.recv().await {
-            Ok(event) => event,
-            Err(RecvError::Lagged(_)) => continue,
-            Err(RecvError::Closed) => return,
-        };
-        let Event::Environment {
-            kind,
-            step,
-            status,
-            detail,
-            elapsed_ms,
-        } = &event.event
-        else {
-            continue;
-        };
-        let Some(launcher) = launcher.upgrade() else {
-            return;
-        };
-        if launcher.status().kind == *kind {
-            launcher.update(|launch| launch.record_step(step, *status, detail, *elapsed_ms));
         }
     }
 }
@@ -314,14 +307,17 @@ async fn survey_choices(launcher: std::sync::Weak<Launcher>) {
         return;
     };
     let surveyed = tokio::task::spawn_blocking(move || {
-        let local = StartRequest {
-            kind: "local".into(),
-            ..StartRequest::default()
-        };
-        let local_checks = factory(&local)
-            .map(|environment| environment.preflight())
-            .unwrap_or_default();
-        choices(docker_running(), &local_checks)
+        // Each kind as a request naming it alone would build it; one that needs more
+        // (external's bootstrap) is judged without its own checks.
+        choices(&Host::survey(), |kind| {
+            let request = StartRequest {
+                kind: kind.id.into(),
+                ..StartRequest::default()
+            };
+            factory(&request)
+                .map(|environment| environment.preflight())
+                .unwrap_or_default()
+        })
     })
     .await;
     if let (Ok(choices), Some(launcher)) = (surveyed, launcher.upgrade()) {

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
+use super::StageOptions;
 use crate::chaos::Chaos;
-use crate::environments::{Environment, EnvironmentError, Progress};
+use crate::environments::{Environment, EnvironmentError, Progress, StepSink};
 use crate::scenarios::Scenarios;
-use crate::state::registry::SidecarStatus;
 use crate::state::SharedState;
-use crate::{Bus, HeadlessOptions, Platform, PlatformConfig};
+use crate::wire::SidecarStatus;
+use crate::{Bus, Platform, PlatformConfig};
 
 /// How long a start waits for the first demo sidecar before saying so.
 const FIRST_SIDECAR_WITHIN: Duration = Duration::from_secs(60);
@@ -27,7 +28,7 @@ pub struct Stage {
 }
 
 impl Stage {
-    pub fn new(environment: Arc<dyn Environment>, options: &HeadlessOptions, bus: &Bus) -> Self {
+    pub fn new(environment: Arc<dyn Environment>, options: &StageOptions, bus: &Bus) -> Self {
         let state = SharedState::default();
         let chaos = Arc::new(Chaos::new(
             environment.clone(),
@@ -52,11 +53,12 @@ impl Stage {
     }
 
     /// Starts the environment, reverts faults a crashed run left behind, starts the
-    /// platform and waits for the first demo sidecar; every step is announced on the bus.
-    pub async fn bring_up(&self, bus: &Bus) -> Result<(), EnvironmentError> {
+    /// platform (on `bus`) and waits for the first demo sidecar; every step is reported to
+    /// `steps`.
+    pub async fn bring_up(&self, bus: &Bus, steps: &StepSink) -> Result<(), EnvironmentError> {
         let environment = &self.environment;
-        let kafka = environment.start(bus).await?;
-        let progress = Progress::new(bus, environment.kind());
+        let kafka = environment.start(steps).await?;
+        let progress = Progress::new(steps, environment.kind());
         progress
             .step("Revert faults a previous run left behind", async {
                 if let Some(report) = self.chaos.recover_leftovers().await {

@@ -11,7 +11,6 @@ mod world;
 
 pub use library::Library;
 pub use model::FileError;
-pub use runner::{RunStatus, RunView, Stopwatch};
 pub use scenario::{Scenario, TimedStep};
 
 use std::collections::HashMap;
@@ -23,6 +22,7 @@ use tokio::sync::Mutex;
 
 use crate::chaos::Chaos;
 use crate::state::SharedState;
+use crate::wire::RunView;
 use crate::Bus;
 use runner::RunContext;
 
@@ -106,7 +106,7 @@ impl Scenarios {
         }
         let run_id = format!(
             "run-{}-{}",
-            faultline_kafka::now_ms(),
+            faultline_protocol::clock::now_ms(),
             self.next.fetch_add(1, Ordering::Relaxed)
         );
         let view = Arc::new(Mutex::new(RunView::new(

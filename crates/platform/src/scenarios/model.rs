@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::chaos::Fault;
+use crate::wire::Action;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,19 +29,6 @@ pub struct ScenarioFile {
 fn default_recover_within() -> Spanned<f64> {
     // Not in the file, so it has no place in it.
     Spanned::new(0..0, 60.0)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    /// Inject `fault`.
-    Inject,
-    /// Inject `fault` `steps` times, every `every` seconds, its `ms` rising to `to`.
-    Ramp,
-    /// Revert this run's faults (only those on `fault`'s spot, when given).
-    Heal,
-    /// Nothing but the talk track.
-    Note,
 }
 
 #[derive(Debug, Clone, Deserialize)]

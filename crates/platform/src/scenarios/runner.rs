@@ -1,77 +1,23 @@
-//! Runs one scenario: its steps on a timeline, its expectations judged from the event bus,
-//! the stopwatch, and — whatever happens — every fault it injected reverted at the end.
+//! Runs one scenario: its steps on a timeline, its expectations judged against what the
+//! platform knows (`world.rs`, woken by the event bus), the stopwatch, and — whatever
+//! happens — every fault it injected reverted at the end.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use faultline_kafka::now_ms;
-use serde::Serialize;
+use faultline_protocol::clock::now_ms;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::Mutex;
 
-use super::expectations::{ExpectationView, Tracked};
-use super::model::{Action, Reference};
+use super::expectations::Tracked;
+use super::model::Reference;
 use super::scenario::Scenario;
 use super::world::World;
 use crate::chaos::Chaos;
-use crate::events::{Event, RunPhase};
 use crate::state::SharedState;
+use crate::wire::run::StepView;
+use crate::wire::{Action, Event, RunPhase, RunStatus, RunView, Stopwatch};
 use crate::Bus;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RunStatus {
-    Running,
-    Passed,
-    Failed,
-}
-
-/// Times every run records; the same numbers feed the UI, the report and the benchmarks.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stopwatch {
-    /// First injection, ms after the run started.
-    pub injected_at_ms: Option<u64>,
-    /// First detection (the first expectation met) after the first injection.
-    pub detected_after_ms: Option<u64>,
-    /// The (last) heal, ms after the first injection.
-    pub healed_at_ms: Option<u64>,
-    /// Everything STABLE again, ms after the heal.
-    pub recovered_after_ms: Option<u64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepView {
-    pub at: f64,
-    pub action: Action,
-    pub description: String,
-    pub talk: String,
-    pub done_at_ms: Option<u64>,
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunView {
-    pub run_id: String,
-    pub scenario_id: String,
-    pub title: String,
-    pub environment: String,
-    pub status: RunStatus,
-    /// False when the run started although the previous trouble had not cleared.
-    pub settled: bool,
-    pub started_at_ms: i64,
-    pub finished_at_ms: Option<i64>,
-    pub expectations: Vec<ExpectationView>,
-    /// Expectations that do not apply in this environment.
-    pub skipped: Vec<String>,
-    pub stopwatch: Stopwatch,
-    pub steps: Vec<StepView>,
-    /// Why it failed, in a sentence.
-    pub reason: Option<String>,
-    pub reverted: Vec<String>,
-}
 
 pub struct RunContext {
     pub chaos: Arc<Chaos>,
@@ -137,8 +83,10 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         RunPhase::Started,
         format!("Scenario {} started.", scenario.title),
     );
+    // The bus only wakes the run when something happened; what happened it reads from
+    // state (`World`).
     let mut events = ctx.bus.subscribe();
-    let mut world = World::from_state(&ctx.state);
+    let mut world = World::new(&ctx.state);
     let environment = ctx.environment.clone();
     let mut tracked: Vec<Tracked> = scenario
         .expectations
@@ -203,8 +151,7 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
                 next += 1;
             }
             event = events.recv() => match event {
-                Ok(event) => world.apply(&event.event),
-                Err(RecvError::Lagged(_)) => {}
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => break,
             },
             _ = tick.tick() => {}
@@ -361,8 +308,7 @@ async fn settle(
         world.forget_history();
         let wake = calm_since.map_or(deadline, |since| (since + CALM_FOR).min(deadline));
         match tokio::time::timeout_at(wake, events.recv()).await {
-            Ok(Ok(event)) => world.apply(&event.event),
-            Ok(Err(RecvError::Lagged(_))) | Err(_) => {}
+            Ok(Ok(_) | Err(RecvError::Lagged(_))) | Err(_) => {}
             Ok(Err(RecvError::Closed)) => break false,
         }
     };

@@ -1,3 +1,5 @@
+//! The read-only API: sidecars, environment, health and consumer groups as JSON.
+
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -7,11 +9,11 @@ use faultline_protocol::SidecarType;
 use serde::Serialize;
 
 use super::AppState;
-use crate::environments::EnvironmentStatus;
-use crate::state::registry::SidecarStatus;
 use crate::state::rejections::Rejections;
 use crate::state::tasks::DegradedTask;
 use crate::state::DiscoveryProgress;
+use crate::wire::EnvironmentStatus;
+use crate::wire::SidecarStatus;
 
 /// One row of `GET /api/sidecars`.
 #[derive(Debug, Serialize)]
@@ -52,11 +54,11 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
         .entries()
         .map(|(id, entry)| (id.clone(), entry.clone()))
         .collect();
-    let observations = stage.state.observations.read();
+    let signals = stage.state.signals.read();
     let rows = registry
         .into_iter()
         .map(|(id, entry)| {
-            let observed = observations.get(&id).cloned();
+            let observed = signals.get(&id);
             let registration = entry.registration;
             SidecarView {
                 sidecar_id: id.to_string(),
@@ -68,13 +70,13 @@ pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
                 host: registration.as_ref().map(|r| r.host.clone()),
                 version: registration.as_ref().map(|r| r.version.clone()),
                 heartbeat_interval_ms: registration.as_ref().map(|r| r.heartbeat_interval_ms),
-                condition: observed.as_ref().map(|o| o.condition),
-                confidence: observed.as_ref().map(|o| o.confidence),
-                sentence: observed.as_ref().and_then(|o| o.sentence.clone()),
-                buffer_fill: observed.as_ref().map(|o| o.buffer_fill),
-                target_rate: observed.as_ref().map(|o| o.target_rate),
-                send_rate: observed.as_ref().map(|o| o.send_rate),
-                request_latency_ms: observed.as_ref().map(|o| o.request_latency_ms),
+                condition: observed.map(|o| o.condition),
+                confidence: observed.map(|o| o.confidence),
+                sentence: observed.and_then(|o| o.sentence.clone()),
+                buffer_fill: observed.map(|o| o.figures.buffer_fill),
+                target_rate: observed.map(|o| o.figures.target_rate),
+                send_rate: observed.map(|o| o.figures.send_rate),
+                request_latency_ms: observed.map(|o| o.figures.request_latency_ms),
                 clock_offset_ms: entry.clock_offset_ms,
                 clock_warning: entry.clock_warning,
                 id_conflict: entry.id_conflict,
@@ -106,7 +108,7 @@ pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value>
         // Saturating: the counts come from the brokers over JMX.
         let total = observed
             .values()
-            .filter_map(|o| o.under_replicated_partitions)
+            .filter_map(|o| o.figures.under_replicated_partitions)
             .fold(0_i64, i64::saturating_add);
         view["underReplicatedPartitions"] = total.into();
     }
@@ -173,15 +175,18 @@ pub async fn health(State(app): State<AppState>) -> Json<Health> {
 
 pub async fn consumer_groups(
     State(app): State<AppState>,
-) -> Json<Vec<crate::state::groups::GroupObservation>> {
+) -> Json<Vec<crate::wire::GroupObservation>> {
     Json(
         app.stage()
             .state
             .groups
             .read()
             .latest
-            .values()
-            .cloned()
+            .iter()
+            .map(|(group, observed)| crate::wire::GroupObservation {
+                group: group.clone(),
+                observed: observed.clone(),
+            })
             .collect(),
     )
 }

@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
-use crate::chaos::{ActiveFault, ChaosError, Fault, RestoreReport};
+use crate::chaos::{ChaosError, Fault};
+use crate::wire::{ActiveFault, RestoreReport};
 
 /// How long "restore all" waits for everything to turn green.
 const SETTLE_WITHIN: Duration = Duration::from_secs(45);

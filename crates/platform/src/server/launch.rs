@@ -11,7 +11,9 @@ use serde_json::json;
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
 use crate::environments::StartRequest;
-use crate::launch::{LaunchError, LaunchStatus, Preflight};
+use crate::launch::LaunchError;
+use crate::wire::LaunchStatus;
+use crate::wire::Preflight;
 
 pub async fn status(State(app): State<AppState>) -> Json<LaunchStatus> {
     Json(app.launcher.status())

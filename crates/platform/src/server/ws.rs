@@ -7,6 +7,7 @@ use axum::response::Response;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{refuse, AppState};
+use crate::wire::Lagged;
 
 /// The handshake; a request that is not one keeps axum's status with a sentence of ours.
 pub async fn upgrade(
@@ -27,22 +28,23 @@ pub async fn upgrade(
 async fn stream_events(mut socket: WebSocket, app: AppState) {
     let mut events = app.bus.subscribe();
     loop {
-        let text = tokio::select! {
+        let serialised = tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => continue,
             },
             event = events.recv() => match event {
-                Ok(event) => match serde_json::to_string(&*event) {
-                    Ok(text) => text,
-                    Err(error) => {
-                        tracing::warn!(%error, "event not serialisable");
-                        continue;
-                    }
-                },
-                Err(RecvError::Lagged(missed)) => format!(r#"{{"type":"lagged","missed":{missed}}}"#),
+                Ok(event) => serde_json::to_string(&*event),
+                Err(RecvError::Lagged(missed)) => serde_json::to_string(&Lagged { missed }),
                 Err(RecvError::Closed) => return,
             },
+        };
+        let text = match serialised {
+            Ok(text) => text,
+            Err(error) => {
+                tracing::warn!(%error, "event not serialisable");
+                continue;
+            }
         };
         if socket
             .send(Message::Text(Utf8Bytes::from(text)))

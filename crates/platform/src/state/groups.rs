@@ -1,13 +1,14 @@
 //! Consumer groups the platform watches and their lag: the rules that turn one round of
 //! per-partition reads into a group's reading (which partitions count, which are unknown,
 //! when a reading is stale, where a group waits behind an open transaction). Pure data
-//! with explicit clocks; `consumer_lag.rs` does the reading.
+//! with explicit clocks; `ingest/consumer_lag.rs` does the reading.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use faultline_protocol::vocabulary::{Condition, Confidence};
-use serde::Serialize;
+use super::readings::LagReading;
+use super::Table;
+use crate::wire::{GroupLag, StuckPartition, UnknownPartition};
 
 /// How often each watched group is measured, ms.
 pub const INTERVAL_MS: i64 = 2_000;
@@ -61,63 +62,6 @@ pub enum GroupRead {
     Failed(String),
 }
 
-/// A partition whose lag is not known: no successful read within [`STALE_AFTER_MS`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UnknownPartition {
-    pub topic: String,
-    pub partition: i32,
-    pub leader: Option<i32>,
-    /// Why the latest read failed, e.g. "leader broker 2 did not answer within 3 s".
-    pub reason: String,
-}
-
-/// A partition where the group has committed up to the last stable offset while records
-/// lie beyond it: a read_committed consumer cannot pass the open transaction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StuckPartition {
-    pub topic: String,
-    pub partition: i32,
-    pub committed: i64,
-    pub last_stable_offset: i64,
-    pub high_watermark: i64,
-    /// Since when (ms since the epoch) the last stable offset has not moved.
-    pub since_ms: i64,
-}
-
-/// A consumer group's backlog from one round, over the partitions measured within
-/// [`STALE_AFTER_MS`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct LagReading {
-    pub group: String,
-    /// When the reading was made, ms since the epoch.
-    pub at_ms: i64,
-    /// Records (offsets) written but not yet committed by the group: high watermark minus
-    /// committed offset, summed over the measured partitions.
-    pub lag_messages: i64,
-    /// Age of the oldest record the group has not committed yet, seconds (0 when none
-    /// could be read).
-    pub lag_seconds: f64,
-    /// Partitions the group has committed offsets for.
-    pub partitions: usize,
-    /// Of those, the ones measured within [`STALE_AFTER_MS`]; the figures cover these.
-    pub measured_partitions: usize,
-    /// The others, with the reason.
-    pub unknown: Vec<UnknownPartition>,
-    /// Partitions stuck behind an open transaction for [`STUCK_AFTER_MS`] or longer.
-    pub stuck: Vec<StuckPartition>,
-    /// When the newest of the figures was measured; None if no partition ever was.
-    pub measured_ms: Option<i64>,
-}
-
-impl LagReading {
-    /// No partition measured within [`STALE_AFTER_MS`]: the figures are old.
-    pub fn stale(&self) -> bool {
-        self.measured_partitions == 0
-    }
-}
-
 /// A partition's last successful read.
 #[derive(Debug, Clone, PartialEq)]
 struct Measured {
@@ -141,11 +85,11 @@ struct Remembered {
 /// One group's partitions between rounds: each keeps its last good reading, so one failed
 /// read loses only what it concerns, and only for as long as the reading is young enough.
 #[derive(Debug, Default)]
-pub struct GroupLag {
+pub struct PartitionLags {
     partitions: BTreeMap<TopicPartition, Remembered>,
 }
 
-impl GroupLag {
+impl PartitionLags {
     /// Folds one round into the group's reading at `now_ms`. None while the group has no
     /// committed offset at all (nothing to measure, nothing to say).
     pub fn fold(&mut self, group: &str, read: GroupRead, now_ms: i64) -> Option<LagReading> {
@@ -229,13 +173,16 @@ impl GroupLag {
         LagReading {
             group: group.to_owned(),
             at_ms: now_ms,
-            lag_messages,
-            lag_seconds,
-            partitions: self.partitions.len(),
-            measured_partitions,
-            unknown,
-            stuck,
-            measured_ms,
+            lag: GroupLag {
+                lag_messages,
+                lag_seconds,
+                partitions: self.partitions.len(),
+                measured_partitions,
+                unknown_partitions: unknown,
+                stuck_partitions: stuck,
+                stale: measured_partitions == 0,
+                measured_ms,
+            },
         }
     }
 }
@@ -297,44 +244,13 @@ pub fn name_partitions<'a>(partitions: impl IntoIterator<Item = (&'a str, i32)>)
     text
 }
 
-/// One detector's finding about a group, as the API and the `consumer-lag` event show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupFinding {
-    pub detector: &'static str,
-    pub condition: Condition,
-    pub confidence: Confidence,
-    pub sentence: String,
-}
-
-/// The latest lag of one consumer group (a row of `GET /api/consumer-groups`).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupObservation {
-    pub group: String,
-    pub lag_messages: i64,
-    pub lag_seconds: f64,
-    pub partitions: usize,
-    pub measured_partitions: usize,
-    pub unknown_partitions: Vec<UnknownPartition>,
-    pub stuck_partitions: Vec<StuckPartition>,
-    pub stale: bool,
-    pub measured_ms: Option<i64>,
-    pub condition: Condition,
-    pub confidence: Confidence,
-    pub sentence: Option<String>,
-    /// Every current finding, the one that sets `condition` first.
-    pub findings: Vec<GroupFinding>,
-    /// When this row was written (every round, even when nothing could be measured).
-    pub updated_ms: i64,
-}
-
 /// Consumer groups the platform watches: those the environment names and those consumer
 /// sidecars report belonging to.
 #[derive(Debug, Default)]
 pub struct Groups {
     pub watched: BTreeSet<String>,
-    pub latest: BTreeMap<String, GroupObservation>,
+    /// Each measured group's latest lag, judged.
+    pub latest: Table<String, GroupLag>,
 }
 
 /// Enough for any demo; a hostile sidecar cannot make the platform watch without end.
@@ -383,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_partition_whose_leader_is_unreachable_loses_only_its_own_lag_after_three_intervals() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         let reading = lag
             .fold(
                 "g",
@@ -391,7 +307,10 @@ mod tests {
                 0,
             )
             .unwrap();
-        assert_eq!((reading.lag_messages, reading.measured_partitions), (15, 2));
+        assert_eq!(
+            (reading.lag.lag_messages, reading.lag.measured_partitions),
+            (15, 2)
+        );
 
         // Partition 1's leader stops answering. For three intervals its last reading still
         // counts (one slow read is no news); partition 0 keeps being measured.
@@ -402,8 +321,8 @@ mod tests {
                 2_000,
             )
             .unwrap();
-        assert_eq!(reading.lag_messages, 8 + 10);
-        assert!(reading.unknown.is_empty());
+        assert_eq!(reading.lag.lag_messages, 8 + 10);
+        assert!(reading.lag.unknown_partitions.is_empty());
         let reading = lag
             .fold(
                 "g",
@@ -411,7 +330,7 @@ mod tests {
                 STALE_AFTER_MS,
             )
             .unwrap();
-        assert_eq!(reading.lag_messages, 6 + 10);
+        assert_eq!(reading.lag.lag_messages, 6 + 10);
 
         // Past that, partition 1 is unknown, named with its leader and the reason, and the
         // figures cover partition 0 alone.
@@ -424,14 +343,14 @@ mod tests {
             .unwrap();
         assert_eq!(
             (
-                reading.lag_messages,
-                reading.partitions,
-                reading.measured_partitions
+                reading.lag.lag_messages,
+                reading.lag.partitions,
+                reading.lag.measured_partitions
             ),
             (5, 2, 1)
         );
         assert_eq!(
-            reading.unknown,
+            reading.lag.unknown_partitions,
             vec![UnknownPartition {
                 topic: "t".into(),
                 partition: 1,
@@ -439,8 +358,8 @@ mod tests {
                 reason: "leader broker 2 did not answer within 3 s".into(),
             }]
         );
-        assert!(!reading.stale());
-        assert_eq!(reading.measured_ms, Some(STALE_AFTER_MS + 2_000));
+        assert!(!reading.lag.stale);
+        assert_eq!(reading.lag.measured_ms, Some(STALE_AFTER_MS + 2_000));
 
         // Its leader answers again: measured again at once.
         let reading = lag
@@ -450,55 +369,62 @@ mod tests {
                 STALE_AFTER_MS + 4_000,
             )
             .unwrap();
-        assert!(reading.unknown.is_empty());
-        assert_eq!((reading.lag_messages, reading.measured_partitions), (0, 2));
+        assert!(reading.lag.unknown_partitions.is_empty());
+        assert_eq!(
+            (reading.lag.lag_messages, reading.lag.measured_partitions),
+            (0, 2)
+        );
     }
 
     #[test]
     fn without_committed_offsets_every_partition_ages_into_a_stale_reading() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         let mut first = good(0, 10, 40);
         first.oldest_ms = Some(-3_000);
         lag.fold("g", GroupRead::Partitions(vec![first, good(1, 5, 5)]), 0);
         let failed = || GroupRead::Failed("committed offsets could not be read: timed out".into());
         let reading = lag.fold("g", failed(), 4_000).unwrap();
-        assert!(!reading.stale(), "four seconds old still counts");
-        assert_eq!((reading.lag_messages, reading.lag_seconds), (30, 7.0));
+        assert!(!reading.lag.stale, "four seconds old still counts");
+        assert_eq!(
+            (reading.lag.lag_messages, reading.lag.lag_seconds),
+            (30, 7.0)
+        );
 
         let reading = lag.fold("g", failed(), 8_000).unwrap();
-        assert!(reading.stale());
+        assert!(reading.lag.stale);
         assert_eq!(
-            (reading.lag_messages, reading.lag_seconds),
+            (reading.lag.lag_messages, reading.lag.lag_seconds),
             (0, 0.0),
             "old figures are not counted"
         );
         assert_eq!(
-            reading.measured_ms,
+            reading.lag.measured_ms,
             Some(0),
             "the figures' age stays visible"
         );
-        assert_eq!(reading.unknown.len(), 2);
+        assert_eq!(reading.lag.unknown_partitions.len(), 2);
         assert!(reading
-            .unknown
+            .lag
+            .unknown_partitions
             .iter()
             .all(|u| u.reason == "committed offsets could not be read: timed out"));
     }
 
     #[test]
     fn a_group_never_measured_is_stale_and_a_group_without_offsets_says_nothing() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         assert_eq!(lag.fold("g", GroupRead::Partitions(vec![]), 0), None);
         assert_eq!(lag.fold("g", GroupRead::Failed("x".into()), 0), None);
         let reading = lag
             .fold("g", GroupRead::Partitions(vec![unreachable(0, 3)]), 2_000)
             .unwrap();
-        assert!(reading.stale());
-        assert_eq!(reading.measured_ms, None);
+        assert!(reading.lag.stale);
+        assert_eq!(reading.lag.measured_ms, None);
     }
 
     #[test]
     fn the_oldest_record_s_timestamp_holds_while_the_committed_offset_stays() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         let mut read = good(0, 10, 20);
         read.oldest_ms = Some(1_000);
         lag.fold("g", GroupRead::Partitions(vec![read]), 2_000);
@@ -506,12 +432,15 @@ mod tests {
         let reading = lag
             .fold("g", GroupRead::Partitions(vec![good(0, 10, 25)]), 4_000)
             .unwrap();
-        assert_eq!((reading.lag_messages, reading.lag_seconds), (15, 3.0));
+        assert_eq!(
+            (reading.lag.lag_messages, reading.lag.lag_seconds),
+            (15, 3.0)
+        );
         // The group moved on: the old timestamp no longer says anything.
         let reading = lag
             .fold("g", GroupRead::Partitions(vec![good(0, 12, 25)]), 6_000)
             .unwrap();
-        assert_eq!(reading.lag_seconds, 0.0);
+        assert_eq!(reading.lag.lag_seconds, 0.0);
     }
 
     fn behind_transaction(committed: i64, stable: i64, high: i64) -> PartitionRead {
@@ -523,7 +452,7 @@ mod tests {
 
     #[test]
     fn a_group_at_the_last_stable_offset_behind_an_open_transaction_is_stuck_after_ten_seconds() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         let mut now = 0;
         let mut last = None;
         while now <= STUCK_AFTER_MS {
@@ -534,7 +463,7 @@ mod tests {
             );
             if now < STUCK_AFTER_MS {
                 assert!(
-                    last.as_ref().unwrap().stuck.is_empty(),
+                    last.as_ref().unwrap().lag.stuck_partitions.is_empty(),
                     "not yet at {now} ms"
                 );
             }
@@ -542,11 +471,11 @@ mod tests {
         }
         let reading = last.unwrap();
         assert_eq!(
-            reading.lag_messages, 201,
+            reading.lag.lag_messages, 201,
             "lag counts records behind the transaction"
         );
         assert_eq!(
-            reading.stuck,
+            reading.lag.stuck_partitions,
             vec![StuckPartition {
                 topic: "t".into(),
                 partition: 0,
@@ -564,13 +493,13 @@ mod tests {
                 now,
             )
             .unwrap();
-        assert!(reading.stuck.is_empty());
-        assert_eq!(reading.lag_messages, 202);
+        assert!(reading.lag.stuck_partitions.is_empty());
+        assert_eq!(reading.lag.lag_messages, 202);
     }
 
     #[test]
     fn a_moving_last_stable_offset_or_a_group_short_of_it_is_not_stuck() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         for step in 0..10 {
             // Transactions keep committing: the last stable offset moves each round.
             let stable = step * 10;
@@ -581,9 +510,9 @@ mod tests {
                     step * INTERVAL_MS,
                 )
                 .unwrap();
-            assert!(reading.stuck.is_empty());
+            assert!(reading.lag.stuck_partitions.is_empty());
         }
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         for step in 0..10 {
             // Readable records lie before the last stable offset: the group is just slow.
             let reading = lag
@@ -593,13 +522,13 @@ mod tests {
                     step * INTERVAL_MS,
                 )
                 .unwrap();
-            assert!(reading.stuck.is_empty());
+            assert!(reading.lag.stuck_partitions.is_empty());
         }
     }
 
     #[test]
     fn a_failed_last_stable_offset_read_keeps_the_wait_going() {
-        let mut lag = GroupLag::default();
+        let mut lag = PartitionLags::default();
         lag.fold(
             "g",
             GroupRead::Partitions(vec![behind_transaction(0, 0, 9)]),
@@ -615,8 +544,8 @@ mod tests {
                 STUCK_AFTER_MS,
             )
             .unwrap();
-        assert_eq!(reading.stuck.len(), 1);
-        assert_eq!(reading.stuck[0].since_ms, 0);
+        assert_eq!(reading.lag.stuck_partitions.len(), 1);
+        assert_eq!(reading.lag.stuck_partitions[0].since_ms, 0);
     }
 
     #[test]

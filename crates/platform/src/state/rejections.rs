@@ -1,3 +1,5 @@
+//! Counts of records the decoder refused, by topic and reason, for `/api/health`.
+
 use std::collections::BTreeMap;
 
 use faultline_protocol::RejectReason;

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use faultline_kafka::ClientSettings;
 use faultline_platform::environments::local::{cache_dir, kill_recorded, Ports};
-use faultline_platform::environments::{Environment, LocalConfig, LocalEnvironment};
-use faultline_platform::Bus;
+use faultline_platform::environments::{Environment, LocalConfig, LocalEnvironment, StepSink};
 
 use super::processes::ServerProcess;
 use super::{eventually, get_json, statuses};
@@ -45,7 +44,7 @@ pub async fn bare_stack(name: &str, base: u16) -> (StackGuard, LocalEnvironment,
     let guard = StackGuard(run_dir);
     let stack = LocalEnvironment::new(config);
     let kafka = stack
-        .start(&Bus::new())
+        .start(&StepSink::new(|_| {}))
         .await
         .expect("the real cluster starts (with Faultline's topics)");
     (guard, stack, kafka)

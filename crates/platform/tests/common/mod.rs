@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 use faultline_kafka::ClientSettings;
 use faultline_platform::environments::rehearsal::{DemoWorkload, DemoWorkloadConfig};
 pub use faultline_platform::environments::Environment as _;
-use faultline_platform::environments::{Environment, RehearsalConfig, RehearsalEnvironment};
-use faultline_platform::{Bus, Headless, HeadlessOptions};
+use faultline_platform::environments::{
+    Environment, RehearsalConfig, RehearsalEnvironment, StepSink,
+};
+use faultline_platform::{Headless, StageOptions};
 use faultline_protocol::SidecarId;
 use futures_util::StreamExt;
 
@@ -48,7 +50,7 @@ pub async fn rehearsal(
     };
     let environment = Arc::new(RehearsalEnvironment::new(config));
     let kafka = environment
-        .start(&Bus::new())
+        .start(&StepSink::new(|_| {}))
         .await
         .expect("rehearsal starts");
     (environment, kafka)
@@ -74,7 +76,7 @@ pub async fn start_platform_with(
         std::process::id(),
         next_id()
     ));
-    let options = HeadlessOptions {
+    let options = StageOptions {
         ledger,
         scenarios_dir,
     };

@@ -1,3 +1,5 @@
+//! Proves decoding refuses malformed, hostile or out-of-range messages and never panics.
+
 use super::*;
 use crate::messages::registration::SidecarType;
 use crate::{

@@ -1,3 +1,5 @@
+//! The registration and heartbeat message a sidecar keeps on `faultline.sidecars`.
+
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};

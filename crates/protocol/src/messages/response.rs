@@ -1,3 +1,5 @@
+//! The platform's answer to a sidecar on `faultline.responses`, and the COMMANDs in it.
+
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};

@@ -1,3 +1,5 @@
+//! The metric snapshot a sidecar publishes on `faultline.signals` every second.
+
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};

@@ -1,3 +1,5 @@
+//! What a sidecar tells or asks the platform, on `faultline.speech-acts`.
+
 use serde::{Deserialize, Serialize};
 
 use super::{Message, MessageKind};

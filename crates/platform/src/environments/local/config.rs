@@ -1,3 +1,5 @@
+//! Where the `local` environment finds Kafka and Toxiproxy, and the ports it uses.
+
 use std::path::PathBuf;
 
 /// Where the `local` environment finds what it runs, and which ports it uses. Every path

@@ -7,7 +7,8 @@
 mod config;
 mod faults;
 mod kafka;
-mod preflight;
+mod kind;
+mod prerequisites;
 pub(crate) mod process;
 mod run_lock;
 mod stack_file;
@@ -15,7 +16,8 @@ mod toxiproxy;
 mod workloads;
 
 pub use config::{cache_dir, LocalConfig, Ports, KAFKA_VERSION};
-pub use preflight::Blocker;
+pub use kind::KIND;
+pub use prerequisites::Blocker;
 pub use process::ProcessRecord;
 pub use toxiproxy::{Proxy, Toxic, Toxiproxy, ToxiproxyError};
 pub use workloads::{CONSUMER_GROUP, CONSUMER_ID, PRODUCER_ID};
@@ -25,17 +27,17 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use faultline_kafka::{ensure_these_topics, ensure_topics, now_ms, ClientSettings};
+use faultline_kafka::{ensure_these_topics, ensure_topics, ClientSettings};
+use faultline_protocol::clock::now_ms;
 use faultline_protocol::topics;
 use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
-use super::{
-    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Inventory,
-    LifecycleState, PreflightCheck, Progress,
-};
-use crate::chaos::{Check, Fault, FaultKind, Receipt};
-use crate::Bus;
+use super::StepSink;
+use super::{Environment, EnvironmentError, LifecycleState, Progress};
+use crate::chaos::{FaultTarget, Inventory};
+use crate::wire::Check;
+use crate::wire::{BrokerState, BrokerStatus, EnvironmentStatus, PreflightCheck};
 use run_lock::{Holder, RunLock};
 use stack_file::StackFile;
 
@@ -202,10 +204,10 @@ impl LocalEnvironment {
     /// (Stop, then Start at once) may still be closing its last connections.
     async fn prerequisites(&self, ports: &[u16]) -> Result<(), String> {
         wait_until(PORTS_RELEASED_WITHIN, || {
-            std::future::ready(preflight::taken_ports(ports).is_empty())
+            std::future::ready(crate::environments::preflight::taken_ports(ports).is_empty())
         })
         .await;
-        let blockers = preflight::check(&self.config, ports);
+        let blockers = prerequisites::check(&self.config, ports);
         if blockers.is_empty() {
             return Ok(());
         }
@@ -242,8 +244,8 @@ impl LocalEnvironment {
         Ok(record)
     }
 
-    async fn start_steps(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
-        let progress = Progress::new(bus, self.kind());
+    async fn start_steps(&self, steps: &StepSink) -> Result<ClientSettings, EnvironmentError> {
+        let progress = Progress::new(steps, self.kind());
         progress
             .step(
                 "Make sure no other Faultline runs this stack",
@@ -559,10 +561,81 @@ async fn wait_for_registrations(kafka: &ClientSettings, ids: &[&str]) -> Result<
         .map_err(|_| format!("no registration within 60 s from {}", ids.join(", ")))
 }
 
+/// The local stack's fault side; its executors are registered in `faults/`.
+#[async_trait]
+impl FaultTarget for LocalEnvironment {
+    fn name(&self) -> &'static str {
+        self.kind()
+    }
+
+    async fn is_running(&self) -> bool {
+        self.inner.lock().await.life.is_running()
+    }
+
+    /// The configured brokers, and the Java demo producer and consumer when workloads run.
+    async fn inventory(&self) -> Inventory {
+        let workloads = |id: &str| {
+            if self.config.workloads {
+                vec![id.to_owned()]
+            } else {
+                Vec::new()
+            }
+        };
+        Inventory {
+            brokers: (1..=self.config.brokers).map(i32::from).collect(),
+            producers: workloads(PRODUCER_ID),
+            consumers: workloads(CONSUMER_ID),
+        }
+    }
+
+    async fn verify_clean(&self) -> Vec<Check> {
+        let mut checks = Vec::new();
+        match self.toxiproxy().proxies().await {
+            Ok(proxies) => {
+                let toxics: Vec<String> = proxies
+                    .iter()
+                    .flat_map(|p| {
+                        p.toxics
+                            .iter()
+                            .map(move |t| format!("{} on {}", t.name, p.name))
+                    })
+                    .collect();
+                checks.push(Check {
+                    what: "no toxic on any broker proxy".into(),
+                    ok: toxics.is_empty(),
+                    detail: if toxics.is_empty() {
+                        "none".into()
+                    } else {
+                        toxics.join(", ")
+                    },
+                });
+            }
+            Err(error) => checks.push(Check {
+                what: "Toxiproxy answers".into(),
+                ok: false,
+                detail: error.to_string(),
+            }),
+        }
+        let inner = self.inner.lock().await;
+        for broker in 1..=self.config.brokers {
+            let record = inner.stack.get(&broker_name(broker));
+            let running = record.is_some_and(|r| r.is_alive() && !r.is_paused());
+            checks.push(Check {
+                what: format!("broker-{broker}'s process runs"),
+                ok: running,
+                detail: record
+                    .map(|r| format!("pid {}", r.pid))
+                    .unwrap_or_else(|| "never started".into()),
+            });
+        }
+        checks
+    }
+}
+
 #[async_trait]
 impl Environment for LocalEnvironment {
     fn kind(&self) -> &'static str {
-        "local"
+        KIND.id
     }
 
     fn preflight(&self) -> Vec<PreflightCheck> {
@@ -585,10 +658,10 @@ impl Environment for LocalEnvironment {
                 "Faultline's local stack is already running and will be used".into(),
             )];
         }
-        preflight::checks(&self.config, &self.ports())
+        prerequisites::checks(&self.config, &self.ports())
     }
 
-    async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
+    async fn start(&self, steps: &StepSink) -> Result<ClientSettings, EnvironmentError> {
         {
             let mut inner = self.inner.lock().await;
             if inner.life.is_running() {
@@ -596,7 +669,7 @@ impl Environment for LocalEnvironment {
             }
             inner.life.starting();
         }
-        let result = self.start_steps(bus).await;
+        let result = self.start_steps(steps).await;
         self.inner.lock().await.life.started(&result);
         result
     }
@@ -663,77 +736,6 @@ impl Environment for LocalEnvironment {
                 )
             })
             .collect()
-    }
-
-    /// The configured brokers, and the Java demo producer and consumer when workloads run.
-    async fn inventory(&self) -> Inventory {
-        let workloads = |id: &str| {
-            if self.config.workloads {
-                vec![id.to_owned()]
-            } else {
-                Vec::new()
-            }
-        };
-        Inventory {
-            brokers: (1..=self.config.brokers).map(i32::from).collect(),
-            producers: workloads(PRODUCER_ID),
-            consumers: workloads(CONSUMER_ID),
-        }
-    }
-
-    fn supports(&self, kind: FaultKind) -> bool {
-        faults::supports(kind)
-    }
-
-    async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
-        faults::inject(self, fault).await
-    }
-
-    async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
-        faults::revert(self, fault, receipt).await
-    }
-
-    async fn verify_clean(&self) -> Vec<Check> {
-        let mut checks = Vec::new();
-        match self.toxiproxy().proxies().await {
-            Ok(proxies) => {
-                let toxics: Vec<String> = proxies
-                    .iter()
-                    .flat_map(|p| {
-                        p.toxics
-                            .iter()
-                            .map(move |t| format!("{} on {}", t.name, p.name))
-                    })
-                    .collect();
-                checks.push(Check {
-                    what: "no toxic on any broker proxy".into(),
-                    ok: toxics.is_empty(),
-                    detail: if toxics.is_empty() {
-                        "none".into()
-                    } else {
-                        toxics.join(", ")
-                    },
-                });
-            }
-            Err(error) => checks.push(Check {
-                what: "Toxiproxy answers".into(),
-                ok: false,
-                detail: error.to_string(),
-            }),
-        }
-        let inner = self.inner.lock().await;
-        for broker in 1..=self.config.brokers {
-            let record = inner.stack.get(&broker_name(broker));
-            let running = record.is_some_and(|r| r.is_alive() && !r.is_paused());
-            checks.push(Check {
-                what: format!("broker-{broker}'s process runs"),
-                ok: running,
-                detail: record
-                    .map(|r| format!("pid {}", r.pid))
-                    .unwrap_or_else(|| "never started".into()),
-            });
-        }
-        checks
     }
 
     fn runs_workloads(&self) -> bool {

@@ -4,10 +4,12 @@
 
 mod embedded_cluster;
 mod faults;
+mod kind;
 mod replication;
 mod workload;
 
 pub use embedded_cluster::EmbeddedCluster;
+pub use kind::KIND;
 pub use workload::{DemoWorkload, DemoWorkloadConfig};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,12 +22,11 @@ use faultline_protocol::{topics, SidecarId};
 use faultline_sidecar::workload::{DemoConsumer, WorkloadState};
 use tokio::sync::Mutex;
 
-use super::{
-    BrokerState, BrokerStatus, Environment, EnvironmentError, EnvironmentStatus, Inventory,
-    LifecycleState, Progress, ReplicationReading,
-};
-use crate::chaos::{Check, Fault, FaultKind, Receipt};
-use crate::Bus;
+use super::StepSink;
+use super::{Environment, EnvironmentError, LifecycleState, Progress, ReplicationReading};
+use crate::chaos::{FaultTarget, Inventory};
+use crate::wire::Check;
+use crate::wire::{BrokerState, BrokerStatus, EnvironmentStatus};
 
 #[derive(Debug, Clone)]
 pub struct RehearsalConfig {
@@ -174,8 +175,8 @@ impl RehearsalEnvironment {
         Ok(())
     }
 
-    async fn start_steps(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
-        let progress = Progress::new(bus, self.kind());
+    async fn start_steps(&self, steps: &StepSink) -> Result<ClientSettings, EnvironmentError> {
+        let progress = Progress::new(steps, self.kind());
         let brokers = self.config.brokers;
         let round_trip = self.config.round_trip;
         let groups = self.consumer_groups();
@@ -231,13 +232,62 @@ impl RehearsalEnvironment {
     }
 }
 
+/// Rehearsal's fault side; its executors are registered in `faults/`.
+#[async_trait]
+impl FaultTarget for RehearsalEnvironment {
+    fn name(&self) -> &'static str {
+        self.kind()
+    }
+
+    async fn is_running(&self) -> bool {
+        self.inner.lock().await.life.is_running()
+    }
+
+    /// From the configuration, so it holds whether or not the cluster is up (a fault on a
+    /// stopped rehearsal then fails for that reason, not for its target).
+    async fn inventory(&self) -> Inventory {
+        Inventory {
+            brokers: (1..=self.config.brokers).collect(),
+            producers: self
+                .config
+                .producers
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            consumers: self.config.consumers.clone(),
+        }
+    }
+
+    async fn verify_clean(&self) -> Vec<Check> {
+        let inner = self.inner.lock().await;
+        let down: Vec<String> = inner
+            .brokers_down
+            .iter()
+            .map(|b| format!("broker-{b}"))
+            .collect();
+        let slowed: Vec<String> = inner.slowed.keys().map(|b| format!("broker-{b}")).collect();
+        vec![
+            Check {
+                what: "every embedded broker is up".into(),
+                ok: down.is_empty(),
+                detail: down.join(", "),
+            },
+            Check {
+                what: "no broker is slowed down".into(),
+                ok: slowed.is_empty(),
+                detail: slowed.join(", "),
+            },
+        ]
+    }
+}
+
 #[async_trait]
 impl Environment for RehearsalEnvironment {
     fn kind(&self) -> &'static str {
-        "rehearsal"
+        KIND.id
     }
 
-    async fn start(&self, bus: &Bus) -> Result<ClientSettings, EnvironmentError> {
+    async fn start(&self, steps: &StepSink) -> Result<ClientSettings, EnvironmentError> {
         {
             let mut inner = self.inner.lock().await;
             if let (Some(cluster), true) = (&inner.cluster, inner.life.is_running()) {
@@ -245,7 +295,7 @@ impl Environment for RehearsalEnvironment {
             }
             inner.life.starting();
         }
-        let result = self.start_steps(bus).await;
+        let result = self.start_steps(steps).await;
         self.inner.lock().await.life.started(&result);
         result
     }
@@ -283,21 +333,6 @@ impl Environment for RehearsalEnvironment {
         }
     }
 
-    /// From the configuration, so it holds whether or not the cluster is up (a fault on a
-    /// stopped rehearsal then fails for that reason, not for its target).
-    async fn inventory(&self) -> Inventory {
-        Inventory {
-            brokers: (1..=self.config.brokers).collect(),
-            producers: self
-                .config
-                .producers
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            consumers: self.config.consumers.clone(),
-        }
-    }
-
     /// `None` as well for a broker cut off from its clients: nothing could read it.
     async fn replication(&self, broker: i32) -> Option<ReplicationReading> {
         let inner = self.inner.lock().await;
@@ -305,40 +340,6 @@ impl Environment for RehearsalEnvironment {
             return None;
         }
         inner.cluster.as_ref()?.replication(broker)
-    }
-
-    fn supports(&self, kind: FaultKind) -> bool {
-        faults::supports(kind)
-    }
-
-    async fn inject(&self, fault: &Fault) -> Result<Receipt, String> {
-        faults::inject(self, fault).await
-    }
-
-    async fn revert(&self, fault: &Fault, receipt: &Receipt) -> Result<(), String> {
-        faults::revert(self, fault, receipt).await
-    }
-
-    async fn verify_clean(&self) -> Vec<Check> {
-        let inner = self.inner.lock().await;
-        let down: Vec<String> = inner
-            .brokers_down
-            .iter()
-            .map(|b| format!("broker-{b}"))
-            .collect();
-        let slowed: Vec<String> = inner.slowed.keys().map(|b| format!("broker-{b}")).collect();
-        vec![
-            Check {
-                what: "every embedded broker is up".into(),
-                ok: down.is_empty(),
-                detail: down.join(", "),
-            },
-            Check {
-                what: "no broker is slowed down".into(),
-                ok: slowed.is_empty(),
-                detail: slowed.join(", "),
-            },
-        ]
     }
 
     fn runs_workloads(&self) -> bool {

@@ -1,3 +1,5 @@
+//! A rehearsal demo producer with its sidecar, both as tasks in this process.
+
 use std::time::Duration;
 
 use faultline_kafka::ClientSettings;

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::model::{line_of, Action, ExpectKind, Expectation, FileError, Reference, ScenarioFile};
+use super::model::{line_of, ExpectKind, Expectation, FileError, Reference, ScenarioFile};
 use crate::chaos::Fault;
+use crate::wire::Action;
 
 /// The latest time, in seconds after the run starts, for a step, a deadline or a recovery:
 /// the runner waits for each, so each must be a time it can wait for.

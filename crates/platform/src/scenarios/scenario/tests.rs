@@ -1,3 +1,5 @@
+//! Proves scenario files parse and expand, and that each mistake is refused by line.
+
 use super::*;
 
 const GOOD: &str = r#"

@@ -19,18 +19,8 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use faultline_protocol::{Registration, SidecarId};
-use serde::Serialize;
 
-/// Liveness of a sidecar (the rules are in the module's documentation): ACTIVE while its
-/// newest registration is younger than [`inactive_after_ms`], INACTIVE after, DEPARTED after
-/// a tombstone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SidecarStatus {
-    Active,
-    Inactive,
-    Departed,
-}
+use crate::wire::SidecarStatus;
 
 /// How a record reached the platform, which decides what says when it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,3 +1,5 @@
+//! Proves the registry's liveness, tombstone, clock-offset and id-conflict rules.
+
 use faultline_protocol::messages::MessageKind;
 use faultline_protocol::SidecarType;
 

@@ -1,55 +1,48 @@
-//! How the local stack carries out each kind of fault: one module per kind.
+//! The faults the local stack carries out: one executor per kind, one file each, registered
+//! here; `controls.rs` holds what several kinds share (Toxiproxy toxics, the workloads'
+//! control MBeans).
 
+mod bandwidth;
 mod broker_down;
+mod consumer_delay;
+mod controls;
 mod cpu_stress;
-mod network;
-mod workload;
+mod latency;
+mod partition;
+mod producer_rate;
 
-use crate::chaos::{Fault, FaultKind, Receipt};
+use std::sync::LazyLock;
+
+use crate::chaos::{Executes, Executors};
 
 use super::LocalEnvironment;
 
-pub fn supports(kind: FaultKind) -> bool {
-    matches!(
-        kind,
-        FaultKind::BrokerDown
-            | FaultKind::Latency
-            | FaultKind::Partition
-            | FaultKind::Bandwidth
-            | FaultKind::CpuStress
-            | FaultKind::ProducerRate
-            | FaultKind::ConsumerDelay
-    )
-}
+static EXECUTORS: LazyLock<Executors<LocalEnvironment>> = LazyLock::new(|| {
+    Executors::none()
+        .with(broker_down::BrokerDown)
+        .with(latency::Latency)
+        .with(partition::Partition)
+        .with(bandwidth::Bandwidth)
+        .with(cpu_stress::CpuStress)
+        .with(producer_rate::ProducerRate)
+        .with(consumer_delay::ConsumerDelay)
+});
 
-pub async fn inject(env: &LocalEnvironment, fault: &Fault) -> Result<Receipt, String> {
-    match fault {
-        Fault::BrokerDown { broker, mode } => broker_down::inject(env, *broker, *mode).await,
-        Fault::Latency { .. } | Fault::Partition { .. } | Fault::Bandwidth { .. } => {
-            network::inject(env, fault).await
-        }
-        Fault::CpuStress { broker, workers } => cpu_stress::inject(env, *broker, *workers).await,
-        Fault::ProducerRate { producer, rate } => workload::set_rate(env, producer, *rate).await,
-        Fault::ConsumerDelay { consumer, ms } => workload::set_delay(env, consumer, *ms).await,
+impl Executes for LocalEnvironment {
+    fn executors(&self) -> &Executors<Self> {
+        &EXECUTORS
     }
 }
 
-pub async fn revert(
-    env: &LocalEnvironment,
-    fault: &Fault,
-    receipt: &Receipt,
-) -> Result<(), String> {
-    match fault {
-        Fault::BrokerDown { broker, .. } => broker_down::revert(env, *broker).await,
-        Fault::Latency { .. } | Fault::Partition { .. } | Fault::Bandwidth { .. } => {
-            network::revert(env, receipt).await
-        }
-        Fault::CpuStress { broker, .. } => cpu_stress::revert(env, *broker, receipt).await,
-        Fault::ProducerRate { producer, .. } => {
-            workload::restore_rate(env, producer, receipt).await
-        }
-        Fault::ConsumerDelay { consumer, .. } => {
-            workload::restore_delay(env, consumer, receipt).await
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::VariantArray;
+
+    use crate::chaos::FaultKind;
+
+    #[test]
+    fn every_kind_is_registered() {
+        assert_eq!(EXECUTORS.kinds(), FaultKind::VARIANTS);
     }
 }

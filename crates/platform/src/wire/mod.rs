@@ -1,0 +1,34 @@
+//! The platform⇄UI contract, in one place: every event the bus carries to viewers, and
+//! the JSON shapes of the HTTP API (launch, environment, runs, consumer groups, faults).
+//! It imports nothing from the rest of the platform (a test in `tests/module_layers.rs`
+//! checks it), so both ends can read it without pulling in how the platform works;
+//! `ui/js/vocabulary.js` is checked against its enums by `tests/ui_vocabulary.rs`.
+
+pub mod broker;
+pub mod environment;
+pub mod event;
+pub mod fault;
+pub mod faults;
+pub mod groups;
+pub mod lagged;
+pub mod launch;
+pub mod observed;
+pub mod run;
+pub mod sidecar;
+pub mod signal;
+
+pub use broker::{BrokerMetrics, BrokerObservation};
+pub use environment::{BrokerState, BrokerStatus, EnvironmentStatus, Lifecycle};
+pub use event::{
+    EpisodeOutcome, Event, EventType, FaultAction, RunPhase, SpeechActKind, StepStatus, Subject,
+    SubjectKind,
+};
+pub use fault::{DownMode, Fault, FaultKind};
+pub use faults::{ActiveFault, Check, RestoreReport, Unreadable};
+pub use groups::{GroupLag, GroupObservation, StuckPartition, UnknownPartition};
+pub use lagged::Lagged;
+pub use launch::{Choice, Detection, LaunchState, LaunchStatus, Preflight, PreflightCheck};
+pub use observed::{Finding, Observed};
+pub use run::{Action, ExpectationView, RunStatus, RunView, Stopwatch};
+pub use sidecar::SidecarStatus;
+pub use signal::ProducerSignal;

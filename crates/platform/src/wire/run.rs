@@ -1,0 +1,83 @@
+//! A scenario run as the API (`GET /api/runs/{id}`) and the `run` events show it: its
+//! status, steps, expectations and stopwatch.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Inject `fault`.
+    Inject,
+    /// Inject `fault` `steps` times, every `every` seconds, its `ms` rising to `to`.
+    Ramp,
+    /// Revert this run's faults (only those on `fault`'s spot, when given).
+    Heal,
+    /// Nothing but the talk track.
+    Note,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::VariantArray)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Running,
+    Passed,
+    Failed,
+}
+
+/// Times every run records; the same numbers feed the UI, the report and the benchmarks.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stopwatch {
+    /// First injection, ms after the run started.
+    pub injected_at_ms: Option<u64>,
+    /// First detection (the first expectation met) after the first injection.
+    pub detected_after_ms: Option<u64>,
+    /// The (last) heal, ms after the first injection.
+    pub healed_at_ms: Option<u64>,
+    /// Everything STABLE again, ms after the heal.
+    pub recovered_after_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepView {
+    pub at: f64,
+    pub action: Action,
+    pub description: String,
+    pub talk: String,
+    pub done_at_ms: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunView {
+    pub run_id: String,
+    pub scenario_id: String,
+    pub title: String,
+    pub environment: String,
+    pub status: RunStatus,
+    /// False when the run started although the previous trouble had not cleared.
+    pub settled: bool,
+    pub started_at_ms: i64,
+    pub finished_at_ms: Option<i64>,
+    pub expectations: Vec<ExpectationView>,
+    /// Expectations that do not apply in this environment.
+    pub skipped: Vec<String>,
+    pub stopwatch: Stopwatch,
+    pub steps: Vec<StepView>,
+    /// Why it failed, in a sentence.
+    pub reason: Option<String>,
+    pub reverted: Vec<String>,
+}
+/// One expectation's verdict, as `GET /api/runs/{id}` shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpectationView {
+    pub text: String,
+    pub met: bool,
+    /// Time from its reference (the first injection, or the heal) to when it was met.
+    pub after_ms: Option<u64>,
+    /// True once it can no longer change (met, or its deadline passed).
+    pub settled: bool,
+}
