@@ -24,7 +24,7 @@ export function parseLaunch(raw) {
       ? { kind: kindOf(raw.detected.kind), reason: text(raw.detected.reason, 300) }
       : { kind: null, reason: null },
     choices: (Array.isArray(raw.choices) ? raw.choices : [])
-      .map((c) => ({ kind: kindOf(c?.kind), title: text(c?.title, 80), available: c?.available === true, reason: text(c?.reason, 300) }))
+      .map((c) => ({ kind: kindOf(c?.kind), title: text(c?.title, 80), available: c?.available === true, reason: text(c?.reason, 300), needsBootstrap: c?.needsBootstrap === true }))
       .filter((c) => c.kind !== null),
     steps: (Array.isArray(raw.steps) ? raw.steps : []).map(parseStep).filter(Boolean),
     startedAtMs: number(raw.startedAtMs),

@@ -27,6 +27,8 @@ export const RUN_PHASES = ['started', 'step', 'expectation', 'recovered', 'finis
 export const RUN_STATUSES = ['running', 'passed', 'failed'];
 export const LAUNCH_STATES = ['stopped', 'starting', 'running', 'stopping', 'failed'];
 export const STEP_STATUSES = ['started', 'done', 'failed'];
+/** A broker's process or container in `GET /api/environment` (`brokers[].state`). */
+export const BROKER_STATES = ['up', 'down'];
 
 /** Tone classes shared by every badge: ok (green), warn (amber), bad (red), muted (grey), info (blue). */
 const STATUS_TONE = { ACTIVE: 'ok', INACTIVE: 'warn', DEPARTED: 'muted' };

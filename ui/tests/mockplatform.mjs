@@ -16,7 +16,7 @@ const CHOICES = [
   { kind: 'rehearsal', title: 'Rehearsal', available: true, reason: 'Embedded cluster in this process; needs nothing.' },
   { kind: 'local', title: 'Local stack', available: false, reason: `Java not found ${EVIL}` },
   { kind: 'docker', title: 'Docker', available: false, reason: 'Docker not running' },
-  { kind: 'external', title: 'External cluster', available: true, reason: 'An existing cluster by its bootstrap servers.' },
+  { kind: 'external', title: 'External cluster', available: true, reason: 'An existing cluster by its bootstrap servers.', needsBootstrap: true },
 ];
 const STEPS = ['pre-flight', 'embedded cluster', 'topics', 'demo producers', 'sidecars registered'];
 const SCENARIOS = ['buffer-overflow', 'slow-broker', 'broker-down', 'network-partition', 'consumer-lag', 'latency-ramp'];

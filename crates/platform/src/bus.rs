@@ -3,20 +3,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::wire::Event;
-
-/// One event on the bus: numbered in publish order and stamped with the platform's clock.
-#[derive(Debug, Clone, Serialize)]
-pub struct BusEvent {
-    pub seq: u64,
-    #[serde(rename = "atMs")]
-    pub at_ms: i64,
-    #[serde(flatten)]
-    pub event: Event,
-}
+use crate::wire::{BusEvent, Event};
 
 /// The one typed event bus, for what goes out to viewers: the WebSocket server, the desktop
 /// app's forwarder and the scenario runner read the same stream. Slow readers lose the

@@ -39,10 +39,11 @@ pub mod fault_injection {
     }
 }
 
-pub use bus::{Bus, BusEvent};
+pub use bus::Bus;
 pub use headless::Headless;
 pub use launch::StageOptions;
 pub use platform::{Platform, PlatformConfig, PlatformError};
+pub use wire::BusEvent;
 
 use faultline_kafka::ClientSettings;
 use tokio_util::sync::CancellationToken;

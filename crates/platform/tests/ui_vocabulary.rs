@@ -1,4 +1,4 @@
-//! The dashboard's word lists (`ui/js/vocabulary.js`) equal the platform's wire enums, so a
+//! The dashboard's word lists (`ui/js/vocabulary.js`) equal the wire enums it reads, so a
 //! word added, renamed or dropped on one side and not the other fails the build; and each
 //! tone table there colours exactly its list's words.
 
@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use faultline_platform::wire::{
-    EpisodeOutcome, EventType, FaultAction, LaunchState, Lifecycle, RunPhase, RunStatus,
-    SidecarStatus, SpeechActKind, StepStatus, SubjectKind,
+    BrokerState, EpisodeOutcome, EventType, FaultAction, LaunchState, Lifecycle, RunPhase,
+    RunStatus, SidecarStatus, SpeechActKind, StepStatus, SubjectKind,
 };
 use faultline_protocol::vocabulary::{Condition, Confidence, QueueSign, Situation};
 use serde::Serialize;
@@ -44,6 +44,7 @@ fn contract() -> Vec<(&'static str, Vec<String>)> {
         ("RUN_STATUSES", words::<RunStatus>()),
         ("LAUNCH_STATES", words::<LaunchState>()),
         ("STEP_STATUSES", words::<StepStatus>()),
+        ("BROKER_STATES", words::<BrokerState>()),
     ]
 }
 

@@ -95,10 +95,15 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
     if (token === preflightToken) render();
   }
 
+  /** Whether the selected kind needs bootstrap servers (its choice says so). */
+  function asksBootstrap() {
+    return launch.choices.find((c) => c.kind === selected)?.needsBootstrap === true;
+  }
+
   async function start() {
     if (!selected || requesting) return;
     const body = { kind: selected };
-    if (selected === 'external') body.bootstrap = el.bootstrap.value.trim();
+    if (asksBootstrap()) body.bootstrap = el.bootstrap.value.trim();
     requesting = true;
     render();
     try {
@@ -179,7 +184,7 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
         h('span', { className: 'launch-choice-title', text: choice.title ?? choice.kind }),
         choice.reason ? h('span', { className: 'launch-choice-reason', text: choice.reason }) : null);
     }));
-    el.bootstrapRow.hidden = selected !== 'external';
+    el.bootstrapRow.hidden = !asksBootstrap();
   }
 
   function renderPreflight() {
@@ -197,7 +202,7 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
         h('span', { className: 'launch-blocker-what', text: b.what }),
         b.fix ? [' ', h('span', { className: 'launch-blocker-fix', text: `Fix: ${b.fix}` })] : null)));
     const choice = launch.choices.find((c) => c.kind === selected);
-    const needsBootstrap = selected === 'external' && !el.bootstrap.value.trim();
+    const needsBootstrap = asksBootstrap() && !el.bootstrap.value.trim();
     el.start.disabled = busy || requesting || !choice?.available || !report || blockers.length > 0 || needsBootstrap;
     setText(el.start, launch.state === 'starting' || requesting ? 'Starting…' : `Start ${selected ?? ''}`.trim());
   }

@@ -196,6 +196,35 @@ pub trait Executes: Sized + Send + Sync + 'static {
     fn executors(&self) -> &Executors<Self>;
 }
 
+/// An environment's fault executors, one `module::Executor` a line, each module a file
+/// beside the invocation (`environments/<kind>/faults/<fault>.rs`): declares the modules,
+/// builds the table and makes the environment [`Executes`] with it. Adding a fault to an
+/// environment is its file and its line here:
+///
+/// ```ignore
+/// fault_executors!(RehearsalEnvironment {
+///     broker_down::BrokerDown,
+///     latency::Latency,
+/// });
+/// ```
+macro_rules! fault_executors {
+    ($environment:ty { $($module:ident :: $executor:ident),+ $(,)? }) => {
+        $(mod $module;)+
+
+        static EXECUTORS: std::sync::LazyLock<$crate::chaos::Executors<$environment>> =
+            std::sync::LazyLock::new(|| {
+                $crate::chaos::Executors::none()$(.with($module::$executor))+
+            });
+
+        impl $crate::chaos::Executes for $environment {
+            fn executors(&self) -> &$crate::chaos::Executors<Self> {
+                &EXECUTORS
+            }
+        }
+    };
+}
+pub(crate) use fault_executors;
+
 #[cfg(test)]
 mod tests {
     use parking_lot::Mutex;

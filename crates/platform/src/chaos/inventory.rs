@@ -1,13 +1,11 @@
 //! What an environment has that a fault can name (broker ids, demo producers and
 //! consumers), and the check that a fault names only those, made before anything is applied.
 
-use serde::Serialize;
-
 use super::Fault;
 
 /// The targets of an environment: broker ids (Kafka's `broker.id`, 1-based in Faultline's
 /// environments), and the client ids of its demo producers and consumers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inventory {
     pub brokers: Vec<i32>,
     pub producers: Vec<String>,

@@ -13,6 +13,7 @@ mod verify;
 
 pub use crate::wire::{DownMode, Fault, FaultKind};
 pub use engine::{Chaos, ChaosError};
+pub(crate) use executor::fault_executors;
 pub use executor::{misrouted, Executes, Executor, Executors, NoReceipt, Receipt, Replaced};
 pub use inventory::Inventory;
 pub use ledger::Entry;

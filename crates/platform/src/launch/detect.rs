@@ -53,6 +53,7 @@ pub fn choices(
                 title: kind.title.to_owned(),
                 available,
                 reason,
+                needs_bootstrap: kind.needs.bootstrap,
             }
         })
         .collect()

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use rust_embed::Embed;
 
-use super::model::FileError;
 use super::scenario::Scenario;
+use crate::wire::FileError;
 
 #[derive(Embed)]
 #[folder = "../../scenarios/"]

@@ -10,8 +10,7 @@ mod scenario;
 mod world;
 
 pub use library::Library;
-pub use model::FileError;
-pub use scenario::{Scenario, TimedStep};
+pub use scenario::Scenario;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -22,7 +21,7 @@ use tokio::sync::Mutex;
 
 use crate::chaos::Chaos;
 use crate::state::SharedState;
-use crate::wire::RunView;
+use crate::wire::{FileError, RunView};
 use crate::Bus;
 use runner::RunContext;
 

@@ -96,23 +96,6 @@ pub struct Expectation {
     pub only: Option<Vec<String>>,
 }
 
-/// A file's problem, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for FileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}: line {line}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
 /// 1-based line of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]

@@ -7,10 +7,10 @@ use axum::Json;
 use faultline_protocol::bounds::TARGET_RATE;
 use faultline_protocol::{Command, SidecarId};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
+use crate::wire::{BrokerStarted, CommandSent};
 
 /// A command as the API takes it. The wire's `Command` lets a field it does not know pass
 /// (a newer platform may add one); a request from a person refuses it instead.
@@ -81,11 +81,7 @@ pub async fn command(
         );
     };
     let response_id = platform.command(&target, command).await;
-    (
-        StatusCode::ACCEPTED,
-        Json(json!({ "responseId": response_id })),
-    )
-        .into_response()
+    (StatusCode::ACCEPTED, Json(CommandSent { response_id })).into_response()
 }
 
 /// `POST /api/environment/brokers/{id}/start`: start (or resume) a broker that is down.
@@ -101,7 +97,7 @@ pub async fn start_broker(
         );
     };
     match app.stage().environment.start_broker(id).await {
-        Ok(()) => Json(json!({ "started": id })).into_response(),
+        Ok(()) => Json(BrokerStarted { started: id }).into_response(),
         Err(error) => refuse(StatusCode::CONFLICT, error),
     }
 }

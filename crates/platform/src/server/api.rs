@@ -1,49 +1,10 @@
 //! The read-only API: sidecars, environment, health and consumer groups as JSON.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::Json;
-use faultline_protocol::vocabulary::{Condition, Confidence};
-use faultline_protocol::SidecarType;
-use serde::Serialize;
 
 use super::AppState;
-use crate::state::rejections::Rejections;
-use crate::state::tasks::DegradedTask;
-use crate::state::DiscoveryProgress;
-use crate::wire::EnvironmentStatus;
-use crate::wire::SidecarStatus;
-
-/// One row of `GET /api/sidecars`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SidecarView {
-    pub sidecar_id: String,
-    #[serde(rename = "type")]
-    pub sidecar_type: Option<SidecarType>,
-    pub status: SidecarStatus,
-    pub last_seen_ms: i64,
-    pub jmx_endpoint: Option<String>,
-    pub workload: Option<String>,
-    pub host: Option<String>,
-    pub version: Option<String>,
-    pub heartbeat_interval_ms: Option<u64>,
-    pub condition: Option<Condition>,
-    pub confidence: Option<Confidence>,
-    pub sentence: Option<String>,
-    pub buffer_fill: Option<f64>,
-    pub target_rate: Option<u32>,
-    pub send_rate: Option<f64>,
-    pub request_latency_ms: Option<f64>,
-    /// The platform's clock minus the sidecar's, ms (positive: the sidecar's is behind);
-    /// null until measured.
-    pub clock_offset_ms: Option<i64>,
-    /// A sentence with the offset when the clocks differ by more than 2 s, else null.
-    pub clock_warning: Option<String>,
-    /// A sentence naming what differs when two sidecars share this id, else null.
-    pub id_conflict: Option<String>,
-}
+use crate::wire::{EnvironmentStatus, Health, SidecarView};
 
 pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
     let stage = app.stage();
@@ -113,29 +74,6 @@ pub async fn environment(State(app): State<AppState>) -> Json<serde_json::Value>
         view["underReplicatedPartitions"] = total.into();
     }
     Json(view)
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Health {
-    /// `degraded` while a platform task is failing (see `degraded`), else `starting` until
-    /// the registry is replayed, then `ok`.
-    pub status: &'static str,
-    pub uptime_ms: u64,
-    pub environment: String,
-    pub sidecars: usize,
-    pub discovery: DiscoveryProgress,
-    pub rejected: Rejections,
-    /// Scenario files that could not be loaded, each with its file and line.
-    pub scenario_errors: Vec<String>,
-    /// Sentences about what may not be true on disk (a fault ledger that cannot be read,
-    /// written or rewritten); empty when all is well.
-    pub warnings: Vec<String>,
-    /// Platform tasks that panicked or stopped and have not run steadily again since.
-    pub degraded: Vec<DegradedTask>,
-    /// Restarts per platform task since the platform started (tasks never restarted are
-    /// left out).
-    pub restarts: BTreeMap<String, u32>,
 }
 
 pub async fn health(State(app): State<AppState>) -> Json<Health> {

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 
 use super::guard;
+use crate::wire::Refusal;
 
 /// Rewrites a refusal (4xx, 5xx) without a JSON body; keeps its status and headers. (The
 /// router adds `Allow` to a 405 after this runs, so the sentence points to it.)
@@ -21,7 +22,10 @@ pub async fn as_json(response: Response<Body>) -> Response<Body> {
         return response;
     }
     let (mut parts, _) = response.into_parts();
-    let body = serde_json::json!({ "error": sentence(status) }).to_string();
+    let refusal = Refusal {
+        error: sentence(status),
+    };
+    let body = serde_json::to_string(&refusal).unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(
         header::CONTENT_TYPE,

@@ -6,12 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
 use crate::chaos::{ChaosError, Fault};
-use crate::wire::{ActiveFault, RestoreReport};
+use crate::wire::{ActiveFault, FaultReverted, RestoreReport};
 
 /// How long "restore all" waits for everything to turn green.
 const SETTLE_WITHIN: Duration = Duration::from_secs(45);
@@ -40,7 +39,7 @@ pub async fn revert(
     _: JsonBody<Empty>,
 ) -> Response {
     match app.stage().chaos.revert(&id).await {
-        Ok(sentence) => Json(json!({ "reverted": sentence })).into_response(),
+        Ok(reverted) => Json(FaultReverted { reverted }).into_response(),
         // Said without the id that was sent: refusals never echo input.
         Err(ChaosError::Unknown(_)) => refuse(
             StatusCode::NOT_FOUND,

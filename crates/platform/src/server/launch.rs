@@ -6,14 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
 use crate::environments::StartRequest;
 use crate::launch::LaunchError;
-use crate::wire::LaunchStatus;
-use crate::wire::Preflight;
+use crate::wire::{LaunchStatus, Preflight, StartRefused};
 
 pub async fn status(State(app): State<AppState>) -> Json<LaunchStatus> {
     Json(app.launcher.status())
@@ -78,7 +76,10 @@ pub async fn start(
 fn blocked(preflight: Preflight) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        Json(json!({ "error": preflight.refusal(), "blockers": preflight.blockers })),
+        Json(StartRefused {
+            error: preflight.refusal(),
+            blockers: preflight.blockers,
+        }),
     )
         .into_response()
 }

@@ -28,6 +28,7 @@ use axum::{middleware, Json, Router};
 use tokio::net::TcpListener;
 
 use crate::launch::{Launcher, Stage};
+use crate::wire::Refusal;
 use crate::Bus;
 
 /// What the handlers can see.
@@ -126,7 +127,7 @@ pub fn router(app: AppState) -> Router {
 
 /// A refusal: the status and one sentence saying why, as `{"error": ...}`.
 fn refuse(status: StatusCode, message: String) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
+    (status, Json(Refusal { error: message })).into_response()
 }
 
 pub async fn serve(

@@ -4,26 +4,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
-use serde_json::json;
 
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
-use crate::scenarios::{FileError, RunError, Scenario};
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScenarioSummary<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub summary: &'a str,
-    pub environments: &'a [String],
-    /// Whether it runs in the current environment.
-    pub supported: bool,
-    pub steps: &'a [crate::scenarios::TimedStep],
-    pub expectations: Vec<&'a str>,
-    pub source: &'a str,
-}
+use crate::scenarios::{RunError, Scenario};
+use crate::wire::{FileError, RunStarted, ScenarioSummary};
 
 fn summary<'a>(scenario: &'a Scenario, environment: &str) -> ScenarioSummary<'a> {
     ScenarioSummary {
@@ -65,7 +50,7 @@ pub async fn run(
 ) -> Response {
     let stage = app.stage();
     match stage.scenarios.start(&id).await {
-        Ok(run_id) => (StatusCode::ACCEPTED, Json(json!({ "runId": run_id }))).into_response(),
+        Ok(run_id) => (StatusCode::ACCEPTED, Json(RunStarted { run_id })).into_response(),
         Err(failure) => {
             let (status, sentence) = match failure {
                 // Named by what exists, not by the id that was sent.

@@ -7,7 +7,6 @@ pub mod groups;
 pub mod history;
 pub mod readings;
 pub mod registry;
-pub mod rejections;
 pub mod tasks;
 
 use std::collections::BTreeMap;
@@ -16,7 +15,7 @@ use std::sync::Arc;
 use faultline_protocol::SidecarId;
 use parking_lot::{Mutex, RwLock};
 
-use crate::wire::{BrokerMetrics, Observed, ProducerSignal};
+use crate::wire::{BrokerMetrics, DiscoveryProgress, Observed, ProducerSignal, Rejections};
 
 /// The latest reading and judgement of each subject of one kind, by its id.
 pub type Table<Id, F> = BTreeMap<Id, Observed<F>>;
@@ -29,7 +28,7 @@ pub struct SharedState {
     pub registry: Arc<RwLock<registry::Registry>>,
     /// Each producer sidecar's latest signal, judged.
     pub signals: Arc<RwLock<Table<SidecarId, ProducerSignal>>>,
-    pub rejections: Arc<RwLock<rejections::Rejections>>,
+    pub rejections: Arc<RwLock<Rejections>>,
     pub discovery: Arc<RwLock<DiscoveryProgress>>,
     /// The watched consumer groups and each one's latest lag, judged.
     pub groups: Arc<RwLock<groups::Groups>>,
@@ -39,13 +38,4 @@ pub struct SharedState {
     pub history: Arc<RwLock<history::History>>,
     /// Which supervised platform tasks are failing, and how often each was restarted.
     pub tasks: Arc<Mutex<tasks::Tasks>>,
-}
-
-/// Whether the registration topic has been replayed since this start.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiscoveryProgress {
-    pub replayed: bool,
-    pub records: u64,
-    pub elapsed_ms: Option<u64>,
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use crate::wire::DegradedTask;
 
 /// Every supervised task that has failed at least once since the platform started.
 #[derive(Debug, Default)]
@@ -22,20 +22,6 @@ struct Record {
 struct Trouble {
     sentence: String,
     since_ms: i64,
-}
-
-/// A task that is down or was restarted too recently to count as running again: one entry
-/// of `GET /api/health`'s `degraded`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DegradedTask {
-    pub task: String,
-    /// What went wrong last and what happens next, as a sentence.
-    pub sentence: String,
-    /// Restarts since the platform started.
-    pub restarts: u32,
-    /// When it first failed in this spell, ms since the Unix epoch (platform clock).
-    pub since_ms: i64,
 }
 
 impl Tasks {

@@ -14,6 +14,16 @@ use super::run::RunStatus;
 use super::sidecar::SidecarStatus;
 use super::signal::ProducerSignal;
 
+/// One event on the bus: numbered in publish order and stamped with the platform's clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct BusEvent {
+    pub seq: u64,
+    #[serde(rename = "atMs")]
+    pub at_ms: i64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
 /// `EventType` lists the `type` tags, one per variant, for the check against the UI.
 #[derive(Debug, Clone, Serialize, strum::EnumDiscriminants)]
 #[serde(tag = "type", rename_all = "kebab-case")]

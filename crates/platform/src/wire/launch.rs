@@ -25,11 +25,15 @@ pub struct Detection {
 
 /// One environment the panel offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Choice {
     pub kind: String,
     pub title: String,
     pub available: bool,
     pub reason: String,
+    /// Whether a start of this kind needs bootstrap servers (`bootstrap` in the start
+    /// request), so the panel asks for them.
+    pub needs_bootstrap: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

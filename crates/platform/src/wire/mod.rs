@@ -4,12 +4,14 @@
 //! checks it), so both ends can read it without pulling in how the platform works;
 //! `ui/js/vocabulary.js` is checked against its enums by `tests/ui_vocabulary.rs`.
 
+pub mod answers;
 pub mod broker;
 pub mod environment;
 pub mod event;
 pub mod fault;
 pub mod faults;
 pub mod groups;
+pub mod health;
 pub mod lagged;
 pub mod launch;
 pub mod observed;
@@ -17,18 +19,22 @@ pub mod run;
 pub mod sidecar;
 pub mod signal;
 
+pub use answers::{BrokerStarted, CommandSent, FaultReverted, Refusal, RunStarted, StartRefused};
 pub use broker::{BrokerMetrics, BrokerObservation};
 pub use environment::{BrokerState, BrokerStatus, EnvironmentStatus, Lifecycle};
 pub use event::{
-    EpisodeOutcome, Event, EventType, FaultAction, RunPhase, SpeechActKind, StepStatus, Subject,
-    SubjectKind,
+    BusEvent, EpisodeOutcome, Event, EventType, FaultAction, RunPhase, SpeechActKind, StepStatus,
+    Subject, SubjectKind,
 };
 pub use fault::{DownMode, Fault, FaultKind};
 pub use faults::{ActiveFault, Check, RestoreReport, Unreadable};
 pub use groups::{GroupLag, GroupObservation, StuckPartition, UnknownPartition};
+pub use health::{DegradedTask, DiscoveryProgress, Health, Rejections};
 pub use lagged::Lagged;
 pub use launch::{Choice, Detection, LaunchState, LaunchStatus, Preflight, PreflightCheck};
 pub use observed::{Finding, Observed};
-pub use run::{Action, ExpectationView, RunStatus, RunView, Stopwatch};
-pub use sidecar::SidecarStatus;
+pub use run::{
+    Action, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch, TimedStep,
+};
+pub use sidecar::{SidecarStatus, SidecarView};
 pub use signal::ProducerSignal;

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fault::Fault;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
@@ -80,4 +82,46 @@ pub struct ExpectationView {
     pub after_ms: Option<u64>,
     /// True once it can no longer change (met, or its deadline passed).
     pub settled: bool,
+}
+
+/// One row of `GET /api/scenarios`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScenarioSummary<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub environments: &'a [String],
+    /// Whether it runs in the current environment.
+    pub supported: bool,
+    pub steps: &'a [TimedStep],
+    pub expectations: Vec<&'a str>,
+    pub source: &'a str,
+}
+
+/// A scenario's step on its timeline, a ramp expanded into its injections.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimedStep {
+    pub at: f64,
+    pub action: Action,
+    pub fault: Option<Fault>,
+    pub talk: String,
+}
+
+/// A file's problem, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}: line {line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
 }

@@ -7,7 +7,7 @@ use crate::environments::preflight::{is_executable, ports_free, runs};
 use crate::wire::PreflightCheck;
 
 /// Something that stops the local environment from starting.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocker {
     pub what: String,
     pub fix: String,

@@ -1,11 +1,9 @@
 //! A checked scenario, ready to run: ramps expanded into injections, steps in time order,
 //! every expectation complete for its kind.
 
-use serde::Serialize;
-
-use super::model::{line_of, ExpectKind, Expectation, FileError, Reference, ScenarioFile};
+use super::model::{line_of, ExpectKind, Expectation, Reference, ScenarioFile};
 use crate::chaos::Fault;
-use crate::wire::Action;
+use crate::wire::{Action, FileError, TimedStep};
 
 /// The latest time, in seconds after the run starts, for a step, a deadline or a recovery:
 /// the runner waits for each, so each must be a time it can wait for.
@@ -14,8 +12,7 @@ const LAST_SECOND: f64 = 3600.0;
 /// Most injections one ramp expands into (each is announced on the timeline).
 const MAX_RAMP_STEPS: u32 = 100;
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Scenario {
     pub id: String,
     pub title: String,
@@ -23,19 +20,9 @@ pub struct Scenario {
     pub environments: Vec<String>,
     pub recover_within: f64,
     pub steps: Vec<TimedStep>,
-    #[serde(skip)]
     pub expectations: Vec<Expectation>,
     /// Where it came from (a built-in, or a user's file).
     pub source: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TimedStep {
-    pub at: f64,
-    pub action: Action,
-    pub fault: Option<Fault>,
-    pub talk: String,
 }
 
 impl Scenario {

@@ -2,37 +2,19 @@
 //! here; `controls.rs` holds what several kinds share (Toxiproxy toxics, the workloads'
 //! control MBeans).
 
-mod bandwidth;
-mod broker_down;
-mod consumer_delay;
 mod controls;
-mod cpu_stress;
-mod latency;
-mod partition;
-mod producer_rate;
-
-use std::sync::LazyLock;
-
-use crate::chaos::{Executes, Executors};
 
 use super::LocalEnvironment;
 
-static EXECUTORS: LazyLock<Executors<LocalEnvironment>> = LazyLock::new(|| {
-    Executors::none()
-        .with(broker_down::BrokerDown)
-        .with(latency::Latency)
-        .with(partition::Partition)
-        .with(bandwidth::Bandwidth)
-        .with(cpu_stress::CpuStress)
-        .with(producer_rate::ProducerRate)
-        .with(consumer_delay::ConsumerDelay)
+crate::chaos::fault_executors!(LocalEnvironment {
+    broker_down::BrokerDown,
+    latency::Latency,
+    partition::Partition,
+    bandwidth::Bandwidth,
+    cpu_stress::CpuStress,
+    producer_rate::ProducerRate,
+    consumer_delay::ConsumerDelay,
 });
-
-impl Executes for LocalEnvironment {
-    fn executors(&self) -> &Executors<Self> {
-        &EXECUTORS
-    }
-}
 
 #[cfg(test)]
 mod tests {
