@@ -151,7 +151,7 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
                 next += 1;
             }
             event = events.recv() => match event {
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Ok(_) | Err(RecvError::Lagged(_)) => skip_queued(&mut events),
                 Err(RecvError::Closed) => break,
             },
             _ = tick.tick() => {}
@@ -308,12 +308,20 @@ async fn settle(
         world.forget_history();
         let wake = calm_since.map_or(deadline, |since| (since + CALM_FOR).min(deadline));
         match tokio::time::timeout_at(wake, events.recv()).await {
-            Ok(Ok(_) | Err(RecvError::Lagged(_))) | Err(_) => {}
+            Ok(Ok(_) | Err(RecvError::Lagged(_))) => skip_queued(events),
+            Err(_) => {}
             Ok(Err(RecvError::Closed)) => break false,
         }
     };
     world.forget_history();
     settled
+}
+
+/// Drops the events already queued behind the one that woke the run: the bus only says
+/// that something changed, and what changed is read from state, so a burst of events
+/// wakes the run once instead of re-reading state for each.
+fn skip_queued(events: &mut tokio::sync::broadcast::Receiver<Arc<crate::BusEvent>>) {
+    *events = events.resubscribe();
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
