@@ -1,5 +1,6 @@
 //! A sidecar's settings: its id, cluster, workload, intervals and announcement.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use faultline_kafka::ClientSettings;
@@ -24,6 +25,9 @@ pub struct SidecarConfig {
     /// A sentence sent once as a REPORT (OBSERVATION) when the sidecar starts, such as
     /// what it watches and why; the platform shows it in its feed.
     pub announcement: Option<String>,
+    /// A file rewritten after every heartbeat Kafka acknowledged (`--health-file`), for a
+    /// container healthcheck to read its age; `None`: no file.
+    pub health_file: Option<PathBuf>,
 }
 
 impl SidecarConfig {
@@ -39,6 +43,7 @@ impl SidecarConfig {
             signal_interval: Duration::from_secs(1),
             overflow_samples_before_request: 3,
             announcement: None,
+            health_file: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod config;
 mod control;
+mod health_file;
 mod overflow_watch;
 mod probe;
 pub mod probes;

@@ -66,6 +66,11 @@ struct Args {
     /// sidecar watches; the dashboard's feed shows it.
     #[arg(long)]
     announce: Option<String>,
+    /// Rewrite this file after every heartbeat Kafka acknowledged (its content: the
+    /// heartbeat's time in ms since the Unix epoch), so a container healthcheck can check
+    /// that it is fresh, e.g. `find PATH -newermt '-10 seconds'`.
+    #[arg(long, value_name = "PATH")]
+    health_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -142,6 +147,7 @@ async fn main() -> anyhow::Result<()> {
         };
     config.workload = args.workload;
     config.announcement = args.announce;
+    config.health_file = args.health_file;
     if let Some(host) = args.host {
         config.host = host;
     }

@@ -16,6 +16,7 @@ use rdkafka::{Message, Offset};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::health_file;
 use crate::overflow_watch::OverflowWatch;
 use crate::{Control, Probe, SidecarConfig};
 
@@ -140,12 +141,19 @@ async fn heartbeat_loop(shared: &Shared) {
             capabilities: vec!["set-rate".into(), "throttle".into(), "resume".into()],
             heartbeat_interval_ms: config.heartbeat_interval.as_millis() as u64,
         };
-        if let Err(error) = shared
+        match shared
             .publisher
             .send(topics::SIDECARS.name, config.id.as_str(), ts, &registration)
             .await
         {
-            tracing::warn!(id = %config.id, %error, "heartbeat not sent");
+            Ok(()) => {
+                if let Some(path) = &config.health_file {
+                    if let Err(error) = health_file::heartbeat_acknowledged(path, ts) {
+                        tracing::warn!(id = %config.id, %error, "health file not written");
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(id = %config.id, %error, "heartbeat not sent"),
         }
     }
 }
@@ -288,5 +296,92 @@ async fn send_speech_act(shared: &Shared, body: SpeechActBody) {
         .await
     {
         tracing::warn!(id = %config.id, %error, "speech act not sent");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::health_file::tests::TempDir;
+    use crate::probes::NoControl;
+    use crate::{ProbeError, Reading};
+    use faultline_kafka::ClientSettings;
+    use rdkafka::mocking::MockCluster;
+    use std::path::Path;
+
+    /// A workload with nothing to report: these tests are about heartbeats only.
+    struct SilentProbe;
+
+    #[async_trait::async_trait]
+    impl Probe for SilentProbe {
+        fn name(&self) -> &'static str {
+            "silent"
+        }
+        async fn sample(&mut self) -> Result<Option<Reading>, ProbeError> {
+            Ok(None)
+        }
+    }
+
+    /// A sidecar heartbeating every 200 ms to `bootstrap`, writing `health`.
+    fn sidecar_with_health_file(bootstrap: &str, health: &Path) -> SidecarHandle {
+        let id = SidecarId::parse("health-file-test").expect("a valid id");
+        let mut config = SidecarConfig::new(id, ClientSettings::new(bootstrap));
+        config.heartbeat_interval = Duration::from_millis(200);
+        config.health_file = Some(health.to_owned());
+        spawn(config, Box::new(SilentProbe), Arc::new(NoControl))
+    }
+
+    async fn wait_for_file(path: &Path, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no health file within {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn the_health_file_follows_acknowledged_heartbeats_only() {
+        let mock = MockCluster::new(1).expect("starts librdkafka's mock cluster");
+        for spec in topics::ALL {
+            mock.create_topic(spec.name, spec.partitions, 1)
+                .expect("creates the protocol topics");
+        }
+        let dir = TempDir::new("runner-health");
+        let path = dir.0.join("health");
+        let started = now_ms();
+        let sidecar = sidecar_with_health_file(&mock.bootstrap_servers(), &path);
+
+        let first = wait_for_file(&path, Duration::from_secs(60)).await;
+        let ts: i64 = first.trim().parse().expect("the heartbeat's time");
+        assert!(
+            ts >= started,
+            "heartbeat at {ts}, sidecar started at {started}"
+        );
+        // Every acknowledged heartbeat rewrites it.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::fs::read_to_string(&path).unwrap() == first {
+            assert!(
+                Instant::now() < deadline,
+                "the health file was not rewritten in 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // Kafka stops acknowledging: the file must stop changing. A heartbeat sent now fails
+        // only after the publisher's 10 s message timeout (about 15 s against the mock), so
+        // the window is well past that: a sidecar that wrote on failures would be caught.
+        mock.broker_down(1).expect("takes the broker down");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let frozen = std::fs::read_to_string(&path).expect("still there");
+        tokio::time::sleep(Duration::from_secs(25)).await;
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), frozen);
+
+        sidecar.kill();
     }
 }

@@ -12,11 +12,26 @@ stage() {
 stage "fetch the local stack (Kafka jars, Toxiproxy, demo workloads)"
 bash tests/scripts/fetch-local-stack.sh
 
+# The docker environment's fixtures (engine, stand-in images, local registry) are mostly
+# downloads and unpacking: they get ready in the background while the workspace builds.
+mkdir -p artifacts
+bash tests/scripts/docker-test-env.sh start > artifacts/docker-test-env.log 2>&1 &
+docker_env=$!
+trap 'bash tests/scripts/docker-test-env.sh stop >> artifacts/docker-test-env.log 2>&1 || true' EXIT
+
 stage "demo workloads' own tests (Maven)"
 (cd workloads && mvn -B test)
 
 stage "build everything (workspace, desktop shell, test binaries)"
 cargo build --workspace --all-targets
+
+stage "the docker test environment (engine, stand-in images, registry on 127.0.0.1:5000)"
+if ! wait "$docker_env"; then
+  cat artifacts/docker-test-env.log
+  echo "the docker test environment could not be prepared (log above)" >&2
+  exit 1
+fi
+cat artifacts/docker-test-env.log
 
 # One test at a time: the end-to-end tests each run a Kafka cluster and assert
 # deadlines (e.g. "listed within 2 s") that two cores shared by several clusters blur.

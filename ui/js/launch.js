@@ -50,6 +50,8 @@ export function parseStep(raw) {
     status: STEP_STATUSES.includes(raw.status) ? raw.status : 'started',
     detail: text(raw.detail, 300),
     elapsedMs: number(raw.elapsedMs),
+    // How far a running pull or build is, 0-100; null when unknown.
+    percent: Number.isInteger(raw.percent) && raw.percent >= 0 && raw.percent <= 100 ? raw.percent : null,
   };
 }
 

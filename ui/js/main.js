@@ -20,6 +20,7 @@ import { createChartsView } from './view/charts.js';
 import { createOodaView } from './view/ooda.js';
 import { createToasts } from './view/toasts.js';
 import { createLaunchPanel } from './view/launch.js';
+import { createContainersView } from './view/containers.js';
 
 const model = new Model({ feedLimit: FEED_LIMIT, narrativeLimit: NARRATIVE_LIMIT });
 const timeline = new Timeline();
@@ -51,6 +52,7 @@ const launch = createLaunchPanel(document, {
   // Starting or stopping changes everything the snapshots describe.
   onChange: () => requestSnapshots(['environment', 'sidecars', 'health', 'groups']),
 });
+const containers = createContainersView(document, { getJson, postJson, toast: toasts });
 const presenter = createPresenterMode(document, { onChange: () => charts.applyTheme() });
 installShortcuts(document, {
   runScenario: scenarios.runAt,
@@ -61,6 +63,7 @@ installShortcuts(document, {
 // ---- rendering -----------------------------------------------------------------------
 
 let frame = 0;
+let containerTicks = 0;
 function scheduleRender() {
   if (frame === 0) frame = requestAnimationFrame(render);
 }
@@ -80,6 +83,8 @@ function render() {
     cards.tick(model);
     footer.tick(model);
     launch.tick();
+    // The containers view follows the engine every 3 s while a docker environment is up.
+    if (model.environment?.kind === 'docker' && ++containerTicks % 3 === 1) containers.refresh();
   }
   requestSnapshots(model.takeNeeds());
 }

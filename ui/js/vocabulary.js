@@ -29,6 +29,7 @@ export const LAUNCH_STATES = ['stopped', 'starting', 'running', 'stopping', 'fai
 export const STEP_STATUSES = ['started', 'done', 'failed'];
 /** A broker's process or container in `GET /api/environment` (`brokers[].state`). */
 export const BROKER_STATES = ['up', 'down'];
+export const CONTAINER_ACTIONS = ['start', 'stop', 'restart'];
 
 /** Tone classes shared by every badge: ok (green), warn (amber), bad (red), muted (grey), info (blue). */
 const STATUS_TONE = { ACTIVE: 'ok', INACTIVE: 'warn', DEPARTED: 'muted' };

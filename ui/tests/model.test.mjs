@@ -7,6 +7,7 @@ import { Timeline } from '../js/timeline.js';
 import { toastFor } from '../js/notable.js';
 import { stageOf } from '../js/ooda.js';
 import { parseLaunch, withStep } from '../js/launch.js';
+import { parseContainers } from '../js/view/containers.js';
 
 test('a series keeps one point per bucket and only the newest capacity points', () => {
   const series = new Series(3, 250);
@@ -91,6 +92,23 @@ test('launch JSON: kinds that cannot be ids are dropped; environment events upda
   steps = withStep(steps, { step: 'topics', status: 'started' });
   steps = withStep(steps, { step: 'brokers', status: 'done', elapsedMs: 1200 });
   assert.deepEqual(steps.map((s) => [s.step, s.status]), [['brokers', 'done'], ['topics', 'started']]);
+  steps = withStep(steps, { step: 'topics', status: 'started', detail: 'pulling: 40 MB of 100 MB', percent: 40 });
+  assert.equal(steps[1].percent, 40);
+  assert.equal(withStep([], { step: 'pull', status: 'started', percent: 140 })[0].percent, null);
+  assert.equal(withStep([], { step: 'pull', status: 'started', percent: '50' })[0].percent, null);
+});
+
+test('containers JSON: bounded text, and only the actions the view knows', () => {
+  const rows = parseContainers([
+    { service: 'broker-2', name: 'faultline-broker-2', state: 'paused', health: 'healthy', actions: ['start', 'stop', 'restart', 'rm -rf'] },
+    { service: 'x'.repeat(500), state: 7, actions: 'stop' },
+    null,
+  ]);
+  assert.deepEqual(rows[0].actions, ['start', 'stop', 'restart']);
+  assert.equal(rows[1].service.length <= 65, true);
+  assert.deepEqual(rows[1].actions, []);
+  assert.equal(rows[2].service, '?');
+  assert.deepEqual(parseContainers({ not: 'a list' }), []);
 });
 
 test('launch JSON: unreadable ledger remains are kept as text; anything else is dropped', () => {

@@ -26,6 +26,11 @@ async fn state_becomes(server: &Headless, wanted: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_launch_panel_starts_stops_and_starts_again() {
     init_logging();
+    // Docker stopped (whether or not this machine runs one): no engine at this socket.
+    std::env::set_var(
+        "DOCKER_HOST",
+        "unix:///nonexistent/faultline-test/docker.sock",
+    );
     let environment: Arc<dyn Environment> =
         Arc::new(RehearsalEnvironment::new(RehearsalConfig::default()));
     let options = StageOptions {
@@ -90,11 +95,29 @@ async fn the_launch_panel_starts_stops_and_starts_again() {
     assert_eq!(preflight["ok"], true, "{preflight}");
     let docker = get_json(&server, "/api/launch/preflight?kind=docker").await;
     assert_eq!(docker["ok"], false, "{docker}");
+    let engine = docker["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Docker")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(engine["ok"], false, "{docker}");
+    assert!(
+        engine["fix"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("systemctl start docker"),
+        "the fix says how to start Docker: {docker}"
+    );
     let (status, refused) =
         post_json(&server, "/api/environment/start", json!({"kind": "docker"})).await;
-    assert_eq!(status, 400, "{refused}");
+    assert_eq!(status, 422, "{refused}");
     assert!(
-        refused["error"].as_str().unwrap().contains("docker"),
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("the Docker engine is not running"),
         "{refused}"
     );
     let (status, refused) = post_json(

@@ -72,3 +72,36 @@ fn a_bad_kafka_config_file_names_the_file_and_line() {
         "{output}"
     );
 }
+
+#[test]
+fn docker_without_a_running_engine_exits_with_the_fix() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline-server"))
+        .args(["--env", "docker", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "error")
+        .env(
+            "DOCKER_HOST",
+            "unix:///nonexistent/faultline-test/docker.sock",
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server binary runs");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "faultline-server kept running without Docker"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("output");
+    assert!(!output.status.success());
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains(
+            "--env docker: the Docker engine is not running; start it with `sudo systemctl start docker`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("panicked"), "{text}");
+}

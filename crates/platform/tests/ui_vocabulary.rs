@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use faultline_platform::wire::{
-    BrokerState, EpisodeOutcome, EventType, FaultAction, LaunchState, Lifecycle, RunPhase,
-    RunStatus, SidecarStatus, SpeechActKind, StepStatus, SubjectKind,
+    BrokerState, ContainerAction, EpisodeOutcome, EventType, FaultAction, LaunchState, Lifecycle,
+    RunPhase, RunStatus, SidecarStatus, SpeechActKind, StepStatus, SubjectKind,
 };
 use faultline_protocol::vocabulary::{Condition, Confidence, QueueSign, Situation};
 use serde::Serialize;
@@ -45,6 +45,7 @@ fn contract() -> Vec<(&'static str, Vec<String>)> {
         ("LAUNCH_STATES", words::<LaunchState>()),
         ("STEP_STATUSES", words::<StepStatus>()),
         ("BROKER_STATES", words::<BrokerState>()),
+        ("CONTAINER_ACTIONS", words::<ContainerAction>()),
     ]
 }
 

@@ -214,7 +214,8 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
         h('span', { className: 'launch-mark', text: STATUS_MARK[step.status] }), ' ',
         h('span', { className: 'launch-step-name', text: step.step }), ' ',
         h('span', { className: 'launch-step-time', text: step.status === 'started' ? '' : millis(step.elapsedMs) }),
-        step.detail ? h('span', { className: 'launch-step-detail', text: step.detail }) : null)));
+        step.detail ? h('span', { className: 'launch-step-detail', text: step.detail }) : null,
+        step.status === 'started' && step.percent !== null ? progressBar(step.percent) : null)));
   }
 
   /** Once a second: the time since start, and the running total while starting. */
@@ -234,6 +235,14 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
   el.bootstrap.addEventListener('input', () => render());
 
   return { refresh, onEvent, tick };
+}
+
+/** A pull's or build's progress, 0-100. */
+function progressBar(percent) {
+  const bar = h('progress', { className: 'launch-step-progress', attrs: { 'aria-label': `${percent} %` } });
+  bar.max = 100;
+  bar.value = percent;
+  return bar;
 }
 
 /** What is running, else what the server detected, else the first available choice. */

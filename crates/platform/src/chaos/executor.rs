@@ -209,7 +209,7 @@ pub trait Executes: Sized + Send + Sync + 'static {
 /// ```
 macro_rules! fault_executors {
     ($environment:ty { $($module:ident :: $executor:ident),+ $(,)? }) => {
-        $(mod $module;)+
+        $(pub(crate) mod $module;)+
 
         static EXECUTORS: std::sync::LazyLock<$crate::chaos::Executors<$environment>> =
             std::sync::LazyLock::new(|| {

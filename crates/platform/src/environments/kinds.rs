@@ -55,28 +55,14 @@ pub struct Needs {
     pub bootstrap: bool,
 }
 
-/// How a kind's environment comes to be.
-pub enum Build {
-    /// Builds one (starting nothing) from a start request; `Err` says what the request
-    /// lacks or names wrongly.
-    From(fn(&StartRequest) -> Result<Arc<dyn Environment>, String>),
-    /// This build has none: the sentence says so and what to choose instead. Such a kind is
-    /// offered greyed out, never picked, refused on start and not an `--env` value.
-    NotInThisBuild(&'static str),
-}
+/// How a kind's environment comes to be: built (starting nothing) from a start request;
+/// `Err` says what the request lacks or names wrongly.
+pub type Build = fn(&StartRequest) -> Result<Arc<dyn Environment>, String>;
 
 impl EnvironmentKind {
     /// Its environment, built (not started) from `request`.
     pub fn environment(&self, request: &StartRequest) -> Result<Arc<dyn Environment>, String> {
-        match self.build {
-            Build::From(build) => build(request),
-            Build::NotInThisBuild(why) => Err(why.to_owned()),
-        }
-    }
-
-    /// Whether this build can make its environment at all.
-    pub fn in_this_build(&self) -> bool {
-        matches!(self.build, Build::From(_))
+        (self.build)(request)
     }
 }
 
@@ -116,14 +102,6 @@ pub fn find(id: &str) -> Result<&'static EnvironmentKind, String> {
             };
             format!("there is no such environment: choose {listed}")
         })
-}
-
-/// The ids this build can make, in registry order: `faultline-server --env`'s values.
-pub fn ids_in_this_build() -> impl Iterator<Item = &'static str> {
-    KINDS
-        .iter()
-        .filter(|kind| kind.in_this_build())
-        .map(|kind| kind.id)
 }
 
 /// The least any registered kind needs: what pre-flight assumes of a kind it does not know.
@@ -171,19 +149,18 @@ mod tests {
     #[test]
     fn create_builds_each_kind_in_this_build_under_its_own_id() {
         let mut built = Vec::new();
-        for kind in KINDS.iter().filter(|k| k.in_this_build()) {
+        for kind in KINDS.iter() {
             let environment = create(&request(kind))
                 .unwrap_or_else(|why| panic!("{} is not built: {why}", kind.id));
             assert_eq!(environment.kind(), kind.id);
             built.push(kind.id);
         }
-        assert_eq!(built, ["rehearsal", "local", "external"]);
+        assert_eq!(built, ["rehearsal", "local", "docker", "external"]);
     }
 
     #[test]
     fn the_fallback_is_registered_and_starts_with_nothing_given() {
         assert!(KINDS.iter().any(|kind| std::ptr::eq(*kind, FALLBACK)));
-        assert!(FALLBACK.in_this_build());
         assert!(!FALLBACK.needs.bootstrap && !FALLBACK.needs.docker_engine);
     }
 
@@ -200,21 +177,6 @@ mod tests {
             "there is no such environment: choose rehearsal, local, docker or external"
         );
         assert!(!unknown.contains("<script>"));
-    }
-
-    #[test]
-    fn a_kind_not_in_this_build_is_refused_with_its_own_sentence() {
-        let docker = find("docker").unwrap();
-        assert!(!docker.in_this_build());
-        let refused = create(&request(docker)).err().expect("docker is refused");
-        assert_eq!(
-            refused,
-            "the docker environment is not part of this build yet; use rehearsal or local"
-        );
-        assert_eq!(
-            ids_in_this_build().collect::<Vec<_>>(),
-            ["rehearsal", "local", "external"]
-        );
     }
 
     #[test]

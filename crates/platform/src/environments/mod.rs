@@ -2,15 +2,17 @@
 //! one folder per kind, each registered in `kinds.rs`. An environment starts (reporting
 //! each step to the launcher's `StepSink`), stops, and reports its brokers.
 
-mod docker;
+pub mod docker;
 mod external;
 mod factory;
 pub mod kinds;
 pub mod local;
 pub mod preflight;
 mod progress;
+mod readiness;
 pub mod rehearsal;
 
+pub use docker::{DockerConfig, DockerEnvironment};
 pub use external::ExternalEnvironment;
 pub use factory::{create, EnvironmentFactory, StartRequest};
 pub use kinds::{EnvironmentKind, Host};
@@ -35,13 +37,14 @@ use async_trait::async_trait;
 use faultline_kafka::ClientSettings;
 
 use crate::chaos::FaultTarget;
-use crate::wire::{EnvironmentStatus, Lifecycle, PreflightCheck};
+use crate::wire::{ContainerAction, ContainerRow, EnvironmentStatus, Lifecycle, PreflightCheck};
 
 /// An environment's lifecycle. Its fault side (inventory, executors, checks that no fault is
 /// left) is the chaos engine's [`FaultTarget`].
 #[async_trait]
 pub trait Environment: FaultTarget {
-    /// Its kind's id in the registry (`kinds.rs`): `rehearsal`, `local` or `external`.
+    /// Its kind's id in the registry (`kinds.rs`): `rehearsal`, `local`, `docker` or
+    /// `external`.
     fn kind(&self) -> &'static str;
     /// Brings the environment up, reporting each step to `steps` as it starts and ends, and
     /// returns how to reach its cluster.
@@ -77,6 +80,26 @@ pub trait Environment: FaultTarget {
     async fn start_broker(&self, broker: i32) -> Result<(), String> {
         Err(format!(
             "the {} environment cannot start broker {broker}",
+            self.kind()
+        ))
+    }
+    /// Its containers, for the containers view. Errors: it has none (only docker has), or
+    /// the engine's answer.
+    async fn containers(&self) -> Result<Vec<ContainerRow>, String> {
+        Err(format!("the {} environment has no containers", self.kind()))
+    }
+    /// Starts, stops or restarts one of its containers by service. Errors: no such
+    /// service, an action the containers view does not offer for it, or the engine's
+    /// answer.
+    async fn container_action(&self, service: &str, action: ContainerAction) -> Result<(), String> {
+        let _ = (service, action);
+        Err(format!("the {} environment has no containers", self.kind()))
+    }
+    /// Starts one more demo producer with its sidecar, which registers itself like the
+    /// others. Returns its id. Errors: this environment cannot, or the start failed.
+    async fn add_producer(&self) -> Result<String, String> {
+        Err(format!(
+            "the {} environment cannot add a producer",
             self.kind()
         ))
     }

@@ -64,7 +64,7 @@ pub fn docker_engine(running: bool) -> PreflightCheck {
         running,
         "the Docker engine answers".into(),
         "the Docker engine is not running".into(),
-        "start it (`sudo systemctl start docker`) or choose rehearsal",
+        super::docker::how_to_start(),
     )
 }
 

@@ -21,6 +21,9 @@ pub struct StepReport {
     pub detail: String,
     /// Time the step took, ms; 0 when it starts.
     pub elapsed_ms: u64,
+    /// How far a long step is (a pull, a build), 0-100, on the updates it sends while
+    /// it runs (`Started` again, with the detail saying what it is doing); `None` else.
+    pub percent: Option<u8>,
 }
 
 /// Where a start reports its steps: a callback the caller supplies, called on the starting
@@ -57,13 +60,32 @@ impl<'a> Progress<'a> {
         step: &str,
         work: impl Future<Output = Result<T, E>>,
     ) -> Result<T, EnvironmentError> {
+        self.run(step, work, |_| String::new()).await
+    }
+
+    /// Runs `work` as the step named `step`, whose sentence on success ("apache/kafka:4.1.1
+    /// pulled (312.4 MB)") stays on the finished step. Errors: as [`Self::step`].
+    pub async fn step_saying<E: std::fmt::Display>(
+        &self,
+        step: &str,
+        work: impl Future<Output = Result<String, E>>,
+    ) -> Result<String, EnvironmentError> {
+        self.run(step, work, String::clone).await
+    }
+
+    async fn run<T, E: std::fmt::Display>(
+        &self,
+        step: &str,
+        work: impl Future<Output = Result<T, E>>,
+        saying: impl Fn(&T) -> String,
+    ) -> Result<T, EnvironmentError> {
         let started = Instant::now();
         self.announce(step, StepStatus::Started, String::new(), 0);
         let result = work.await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match result {
             Ok(value) => {
-                self.announce(step, StepStatus::Done, String::new(), elapsed_ms);
+                self.announce(step, StepStatus::Done, saying(&value), elapsed_ms);
                 Ok(value)
             }
             Err(error) => {
@@ -78,6 +100,23 @@ impl<'a> Progress<'a> {
         }
     }
 
+    /// Where a step that runs long reports how far it is: each call shows `detail` (and
+    /// `percent`, 0-100, when known) on the step while it is still running.
+    pub fn updates(&self, step: &str) -> impl Fn(String, Option<u8>) + Send + Sync {
+        let (sink, kind, step) = (self.sink.clone(), self.kind, step.to_owned());
+        let started = Instant::now();
+        move |detail, percent| {
+            sink.report(StepReport {
+                kind,
+                step: step.clone(),
+                status: StepStatus::Started,
+                detail,
+                elapsed_ms: started.elapsed().as_millis() as u64,
+                percent: percent.map(|p| p.min(100)),
+            })
+        }
+    }
+
     fn announce(&self, step: &str, status: StepStatus, detail: String, elapsed_ms: u64) {
         self.sink.report(StepReport {
             kind: self.kind,
@@ -85,6 +124,7 @@ impl<'a> Progress<'a> {
             status,
             detail,
             elapsed_ms,
+            percent: None,
         });
     }
 }
@@ -119,6 +159,13 @@ mod tests {
             })
             .await
             .unwrap_err();
+        let said = progress
+            .step_saying("Pull kafka", async {
+                Ok::<_, String>("pulled (3.0 MB)".into())
+            })
+            .await
+            .unwrap();
+        assert_eq!(said, "pulled (3.0 MB)");
         assert_eq!(failed.step, "Start broker 2");
         assert_eq!(failed.reason, "port 9093 is taken");
         let seen: Vec<(String, StepStatus, String)> = seen
@@ -136,6 +183,12 @@ mod tests {
                     "Start broker 2".into(),
                     StepStatus::Failed,
                     "port 9093 is taken".into()
+                ),
+                ("Pull kafka".into(), StepStatus::Started, String::new()),
+                (
+                    "Pull kafka".into(),
+                    StepStatus::Done,
+                    "pulled (3.0 MB)".into()
                 ),
             ]
         );

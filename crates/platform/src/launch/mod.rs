@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 use crate::environments::{
     preflight, Environment, EnvironmentFactory, Host, StartRequest, StepReport, StepSink,
 };
-use crate::wire::{Detection, Event, LaunchState, LaunchStatus, Preflight};
+use crate::wire::{Detection, Event, LaunchState, LaunchStatus, Preflight, StepView};
 use crate::Bus;
 
 #[derive(Debug, thiserror::Error)]
@@ -243,9 +243,16 @@ impl Launcher {
             status: step.status,
             detail: step.detail.clone(),
             elapsed_ms: step.elapsed_ms,
+            percent: step.percent,
         });
         self.update(|launch| {
-            launch.record_step(&step.step, step.status, &step.detail, step.elapsed_ms)
+            launch.record_step(StepView {
+                step: step.step,
+                status: step.status,
+                detail: step.detail,
+                elapsed_ms: step.elapsed_ms,
+                percent: step.percent,
+            })
         });
     }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::body::{Empty, JsonBody};
 use super::{refuse, AppState};
-use crate::wire::{BrokerStarted, CommandSent};
+use crate::wire::{BrokerStarted, CommandSent, ContainerAction, ContainerDone, ProducerAdded};
 
 /// A command as the API takes it. The wire's `Command` lets a field it does not know pass
 /// (a newer platform may add one); a request from a person refuses it instead.
@@ -98,6 +98,57 @@ pub async fn start_broker(
     };
     match app.stage().environment.start_broker(id).await {
         Ok(()) => Json(BrokerStarted { started: id }).into_response(),
+        Err(error) => refuse(StatusCode::CONFLICT, error),
+    }
+}
+
+/// `GET /api/environment/containers`: each container's state and health, and what the
+/// panel may do to it; 409 where the environment has no containers.
+pub async fn containers(State(app): State<AppState>) -> Response {
+    match app.stage().environment.containers().await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(error) => refuse(StatusCode::CONFLICT, error),
+    }
+}
+
+/// `POST /api/environment/containers/{service}/{action}`: `start`, `stop` or `restart` a
+/// broker's or a sidecar's container.
+pub async fn container_action(
+    State(app): State<AppState>,
+    Path((service, action)): Path<(String, String)>,
+    _: JsonBody<Empty>,
+) -> Response {
+    // Named like a compose service, so that a refusal may say it back.
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if service.is_empty() || service.len() > 64 || !service.chars().all(plain) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "a container is named by its service, such as broker-2 or sidecar-producer-1".into(),
+        );
+    }
+    let Ok(action) = serde_json::from_value::<ContainerAction>(serde_json::Value::String(action))
+    else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "the action is start, stop or restart".into(),
+        );
+    };
+    match app
+        .stage()
+        .environment
+        .container_action(&service, action)
+        .await
+    {
+        Ok(()) => Json(ContainerDone { service, action }).into_response(),
+        Err(error) => refuse(StatusCode::CONFLICT, error),
+    }
+}
+
+/// `POST /api/environment/producers`: one more demo producer with its sidecar (201 once
+/// both are healthy; the sidecar then registers like the others).
+pub async fn add_producer(State(app): State<AppState>, _: JsonBody<Empty>) -> Response {
+    match app.stage().environment.add_producer().await {
+        Ok(added) => (StatusCode::CREATED, Json(ProducerAdded { added })).into_response(),
         Err(error) => refuse(StatusCode::CONFLICT, error),
     }
 }

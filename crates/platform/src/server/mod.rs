@@ -109,6 +109,12 @@ pub fn router(app: AppState) -> Router {
             "/api/environment/brokers/{id}/start",
             post(actions::start_broker),
         )
+        .route("/api/environment/containers", get(actions::containers))
+        .route(
+            "/api/environment/containers/{service}/{action}",
+            post(actions::container_action),
+        )
+        .route("/api/environment/producers", post(actions::add_producer))
         .route("/api/faults", get(faults::list).post(faults::inject))
         .route("/api/faults/restore", post(faults::restore))
         .route("/api/faults/recovery", get(faults::recovery))

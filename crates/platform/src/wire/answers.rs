@@ -34,6 +34,20 @@ pub struct CommandSent {
     pub response_id: String,
 }
 
+/// `POST /api/environment/containers/{service}/{action}`: what was done to which container.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContainerDone {
+    pub service: String,
+    pub action: super::ContainerAction,
+}
+
+/// `POST /api/environment/producers` (201): the new producer's id; its sidecar registers
+/// under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProducerAdded {
+    pub added: String,
+}
+
 /// `POST /api/environment/brokers/{id}/start`: the broker started.
 #[derive(Debug, Clone, Serialize)]
 pub struct BrokerStarted {

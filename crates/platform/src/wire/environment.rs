@@ -45,3 +45,31 @@ pub struct BrokerStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
 }
+
+/// One container of the environment, as the launch panel's containers view shows it
+/// (`GET /api/environment/containers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerRow {
+    /// The compose service (`broker-2`, `sidecar-producer-1`).
+    pub service: String,
+    /// The container's name.
+    pub name: String,
+    /// The engine's word: `running`, `paused`, `exited`, `created`, ...
+    pub state: String,
+    /// `healthy`, `unhealthy`, `starting`, or `none` without a healthcheck.
+    pub health: String,
+    /// What the presenter may do to it from the panel (`start`, `stop`, `restart`): brokers
+    /// and sidecars only; Toxiproxy and the workloads are the stage, not the actors.
+    pub actions: Vec<ContainerAction>,
+}
+
+/// What the containers view can do to a container
+/// (`POST /api/environment/containers/{service}/{action}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::VariantArray)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerAction {
+    Start,
+    Stop,
+    Restart,
+}

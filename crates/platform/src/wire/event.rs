@@ -186,6 +186,9 @@ pub enum Event {
         status: StepStatus,
         detail: String,
         elapsed_ms: u64,
+        /// How far a running step is, 0-100 (a pull, a build); absent when unknown.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        percent: Option<u8>,
     },
     /// The launch panel's whole status, after any change (state, a step, the choices).
     Launch(Box<LaunchStatus>),

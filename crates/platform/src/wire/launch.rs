@@ -43,6 +43,9 @@ pub struct StepView {
     pub status: StepStatus,
     pub detail: String,
     pub elapsed_ms: u64,
+    /// How far a running step is, 0-100 (a pull, a build); absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u8>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,19 +67,14 @@ pub struct LaunchStatus {
 }
 
 impl LaunchStatus {
-    /// Records a step event: a started step is added, a finished one updated in place.
-    pub fn record_step(&mut self, step: &str, status: StepStatus, detail: &str, elapsed_ms: u64) {
-        let view = StepView {
-            step: step.to_owned(),
-            status,
-            detail: detail.to_owned(),
-            elapsed_ms,
-        };
+    /// Records a step event: a started step is added; a finished one, or a running one's
+    /// progress, updates it in place.
+    pub fn record_step(&mut self, view: StepView) {
         match self
             .steps
             .iter_mut()
             .rev()
-            .find(|s| s.step == step && s.status == StepStatus::Started)
+            .find(|s| s.step == view.step && s.status == StepStatus::Started)
         {
             Some(existing) => *existing = view,
             None => self.steps.push(view),
@@ -186,16 +184,29 @@ mod tests {
         }
     }
 
+    fn step(step: &str, status: StepStatus, elapsed_ms: u64, percent: Option<u8>) -> StepView {
+        StepView {
+            step: step.into(),
+            status,
+            detail: String::new(),
+            elapsed_ms,
+            percent,
+        }
+    }
+
     #[test]
     fn a_finished_step_replaces_its_start_and_a_repeat_is_a_new_line() {
         let mut launch = status();
-        launch.record_step("Start broker 1", StepStatus::Started, "", 0);
-        launch.record_step("Start broker 2", StepStatus::Started, "", 0);
-        launch.record_step("Start broker 1", StepStatus::Done, "", 812);
+        launch.record_step(step("Start broker 1", StepStatus::Started, 0, None));
+        launch.record_step(step("Start broker 2", StepStatus::Started, 0, None));
+        launch.record_step(step("Start broker 2", StepStatus::Started, 300, Some(40)));
+        assert_eq!(launch.steps.len(), 2, "progress updates its step in place");
+        assert_eq!(launch.steps[1].percent, Some(40));
+        launch.record_step(step("Start broker 1", StepStatus::Done, 812, None));
         assert_eq!(launch.steps.len(), 2);
         assert_eq!(launch.steps[0].status, StepStatus::Done);
         assert_eq!(launch.steps[0].elapsed_ms, 812);
-        launch.record_step("Start broker 1", StepStatus::Started, "", 0);
+        launch.record_step(step("Start broker 1", StepStatus::Started, 0, None));
         assert_eq!(launch.steps.len(), 3);
     }
 }

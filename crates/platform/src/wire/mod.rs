@@ -19,9 +19,14 @@ pub mod run;
 pub mod sidecar;
 pub mod signal;
 
-pub use answers::{BrokerStarted, CommandSent, FaultReverted, Refusal, RunStarted, StartRefused};
+pub use answers::{
+    BrokerStarted, CommandSent, ContainerDone, FaultReverted, ProducerAdded, Refusal, RunStarted,
+    StartRefused,
+};
 pub use broker::{BrokerMetrics, BrokerObservation};
-pub use environment::{BrokerState, BrokerStatus, EnvironmentStatus, Lifecycle};
+pub use environment::{
+    BrokerState, BrokerStatus, ContainerAction, ContainerRow, EnvironmentStatus, Lifecycle,
+};
 pub use event::{
     BusEvent, EpisodeOutcome, Event, EventType, FaultAction, RunPhase, SpeechActKind, StepStatus,
     Subject, SubjectKind,
@@ -31,7 +36,9 @@ pub use faults::{ActiveFault, Check, RestoreReport, Unreadable};
 pub use groups::{GroupLag, GroupObservation, StuckPartition, UnknownPartition};
 pub use health::{DegradedTask, DiscoveryProgress, Health, Rejections};
 pub use lagged::Lagged;
-pub use launch::{Choice, Detection, LaunchState, LaunchStatus, Preflight, PreflightCheck};
+pub use launch::{
+    Choice, Detection, LaunchState, LaunchStatus, Preflight, PreflightCheck, StepView,
+};
 pub use observed::{Finding, Observed};
 pub use run::{
     Action, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch, TimedStep,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use faultline_kafka::ClientSettings;
 
 use super::ExternalEnvironment;
-use crate::environments::kinds::{Build, EnvironmentKind, Host, Needs, Verdict};
+use crate::environments::kinds::{EnvironmentKind, Host, Needs, Verdict};
 use crate::environments::{Environment, StartRequest};
 use crate::wire::PreflightCheck;
 
@@ -21,7 +21,7 @@ pub static KIND: EnvironmentKind = EnvironmentKind {
         docker_engine: false,
         bootstrap: true,
     },
-    build: Build::From(build),
+    build,
 };
 
 fn available(_: &Host, _: &[PreflightCheck]) -> Verdict {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{LocalConfig, LocalEnvironment};
-use crate::environments::kinds::{Build, EnvironmentKind, Host, Needs, Verdict};
+use crate::environments::kinds::{EnvironmentKind, Host, Needs, Verdict};
 use crate::environments::{Environment, StartRequest};
 use crate::wire::PreflightCheck;
 
@@ -19,7 +19,7 @@ pub static KIND: EnvironmentKind = EnvironmentKind {
         docker_engine: false,
         bootstrap: false,
     },
-    build: Build::From(build),
+    build,
 };
 
 /// Judged by its environment's own checks: the first failed one says what stops it.

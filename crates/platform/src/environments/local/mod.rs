@@ -5,7 +5,7 @@
 //! stack file are ever signalled.
 
 mod config;
-mod faults;
+pub(crate) mod faults;
 mod kafka;
 mod kind;
 mod prerequisites;
@@ -22,18 +22,16 @@ pub use process::ProcessRecord;
 pub use toxiproxy::{Proxy, Toxic, Toxiproxy, ToxiproxyError};
 pub use workloads::{CONSUMER_GROUP, CONSUMER_ID, PRODUCER_ID};
 
-use std::collections::HashSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use faultline_kafka::{ensure_these_topics, ensure_topics, ClientSettings};
-use faultline_protocol::clock::now_ms;
 use faultline_protocol::topics;
 use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
-use super::StepSink;
+use super::{readiness, StepSink};
 use super::{Environment, EnvironmentError, LifecycleState, Progress};
 use crate::chaos::{FaultTarget, Inventory};
 use crate::wire::Check;
@@ -317,7 +315,7 @@ impl LocalEnvironment {
             progress
                 .step(
                     "Wait for the sidecars to register",
-                    wait_for_registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]),
+                    readiness::registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]),
                 )
                 .await?;
         }
@@ -416,16 +414,10 @@ impl LocalEnvironment {
     }
 
     async fn wait_for_brokers(&self) -> Result<(), String> {
-        let kafka = self.kafka_settings();
-        let wanted = i32::from(self.config.brokers);
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            match faultline_kafka::broker_count(&kafka).await {
-                Ok(count) if count >= wanted => return Ok(()),
-                Ok(count) => tracing::info!(count, wanted, "waiting for brokers"),
-                Err(error) => tracing::info!(%error, "waiting for brokers"),
-            }
-            if Instant::now() > deadline {
+        let wanted = usize::from(self.config.brokers);
+        readiness::brokers_joined(&self.kafka_settings(), wanted, Duration::from_secs(120))
+            .await
+            .map_err(|error| {
                 let logs = (1..=self.config.brokers)
                     .map(|b| {
                         kafka::node_dir(&self.config, b)
@@ -435,12 +427,8 @@ impl LocalEnvironment {
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err(format!(
-                    "the brokers did not form a cluster within 120 s; see {logs}"
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+                format!("{error}; see {logs}")
+            })
     }
 
     async fn start_workloads(&self) -> Result<(), String> {
@@ -531,36 +519,6 @@ async fn wait_until<F: std::future::Future<Output = bool>>(
     false
 }
 
-/// Waits until each id has a registration on `faultline.sidecars` written since now - 10 s.
-async fn wait_for_registrations(kafka: &ClientSettings, ids: &[&str]) -> Result<(), String> {
-    use futures_util::StreamExt;
-    use rdkafka::Message;
-    let consumer = faultline_kafka::assigned_consumer(
-        kafka,
-        topics::SIDECARS.name,
-        rdkafka::Offset::Beginning,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let since = now_ms() - 10_000;
-    let mut missing: HashSet<&str> = ids.iter().copied().collect();
-    let mut stream = consumer.stream();
-    let waiting = async {
-        while let Some(Ok(record)) = stream.next().await {
-            let fresh = record.timestamp().to_millis().is_some_and(|ts| ts >= since);
-            if let (true, Some(key), Some(_)) = (fresh, record.key(), record.payload()) {
-                missing.retain(|id| id.as_bytes() != key);
-            }
-            if missing.is_empty() {
-                return;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(60), waiting)
-        .await
-        .map_err(|_| format!("no registration within 60 s from {}", ids.join(", ")))
-}
-
 /// The local stack's fault side; its executors are registered in `faults/`.
 #[async_trait]
 impl FaultTarget for LocalEnvironment {
@@ -589,33 +547,7 @@ impl FaultTarget for LocalEnvironment {
     }
 
     async fn verify_clean(&self) -> Vec<Check> {
-        let mut checks = Vec::new();
-        match self.toxiproxy().proxies().await {
-            Ok(proxies) => {
-                let toxics: Vec<String> = proxies
-                    .iter()
-                    .flat_map(|p| {
-                        p.toxics
-                            .iter()
-                            .map(move |t| format!("{} on {}", t.name, p.name))
-                    })
-                    .collect();
-                checks.push(Check {
-                    what: "no toxic on any broker proxy".into(),
-                    ok: toxics.is_empty(),
-                    detail: if toxics.is_empty() {
-                        "none".into()
-                    } else {
-                        toxics.join(", ")
-                    },
-                });
-            }
-            Err(error) => checks.push(Check {
-                what: "Toxiproxy answers".into(),
-                ok: false,
-                detail: error.to_string(),
-            }),
-        }
+        let mut checks = vec![faults::controls::no_toxics(&self.toxiproxy()).await];
         let inner = self.inner.lock().await;
         for broker in 1..=self.config.brokers {
             let record = inner.stack.get(&broker_name(broker));

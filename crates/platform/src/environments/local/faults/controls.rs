@@ -8,11 +8,17 @@ use faultline_jmx::{JmxClient, JmxValue};
 use serde::{Deserialize, Serialize};
 
 use crate::chaos::Replaced;
-use crate::environments::local::{LocalEnvironment, Toxic, CONSUMER_ID, PRODUCER_ID};
+use crate::environments::local::{LocalEnvironment, Toxic, Toxiproxy, CONSUMER_ID, PRODUCER_ID};
+use crate::wire::Check;
 
-/// Toxiproxy, with one proxy per broker named `broker-N`.
+/// Toxiproxy, with the proxies in front of each broker.
 #[async_trait]
 pub trait Toxics: Send + Sync + 'static {
+    /// The proxies every client of broker `broker` goes through: `broker-N` (docker adds
+    /// `broker-N-host`, for clients on the host).
+    fn proxies(&self, broker: i32) -> Vec<String> {
+        vec![format!("broker-{broker}")]
+    }
     /// Adds a toxic to a proxy. Errors: Toxiproxy's answer (one of that name exists, ...).
     async fn add_toxic(&self, proxy: &str, toxic: &Toxic) -> Result<(), String>;
     /// Removes a toxic by name; one already gone is success. Errors: Toxiproxy's answer.
@@ -70,7 +76,7 @@ pub fn both_ways(name: &str, kind: &str, attributes: serde_json::Value) -> Vec<T
     ]
 }
 
-/// Adds the toxics to the broker's proxy, each after removing one of that name that an
+/// Adds the toxics to each of the broker's proxies, each after removing one of that name that an
 /// earlier run may have left (its add would fail). Errors: Toxiproxy's answer; the toxics
 /// added before it stay, and undoing the fault's spot removes them by name.
 pub async fn add_toxics<E: Toxics>(
@@ -78,14 +84,45 @@ pub async fn add_toxics<E: Toxics>(
     broker: i32,
     toxics: Vec<Toxic>,
 ) -> Result<Added, String> {
-    let proxy = format!("broker-{broker}");
     let mut added = Added::default();
-    for toxic in toxics {
-        remove(env, &proxy, &toxic.name).await?;
-        env.add_toxic(&proxy, &toxic).await?;
-        added.toxics.push((proxy.clone(), toxic.name));
+    for proxy in env.proxies(broker) {
+        for toxic in &toxics {
+            remove(env, &proxy, &toxic.name).await?;
+            env.add_toxic(&proxy, toxic).await?;
+            added.toxics.push((proxy.clone(), toxic.name.clone()));
+        }
     }
     Ok(added)
+}
+
+/// The check that no toxic is left on any proxy (or that Toxiproxy does not answer).
+pub async fn no_toxics(toxiproxy: &Toxiproxy) -> Check {
+    match toxiproxy.proxies().await {
+        Ok(proxies) => {
+            let toxics: Vec<String> = proxies
+                .iter()
+                .flat_map(|p| {
+                    p.toxics
+                        .iter()
+                        .map(move |t| format!("{} on {}", t.name, p.name))
+                })
+                .collect();
+            Check {
+                what: "no toxic on any broker proxy".into(),
+                ok: toxics.is_empty(),
+                detail: if toxics.is_empty() {
+                    "none".into()
+                } else {
+                    toxics.join(", ")
+                },
+            }
+        }
+        Err(error) => Check {
+            what: "Toxiproxy answers".into(),
+            ok: false,
+            detail: error.to_string(),
+        },
+    }
 }
 
 /// Removes what [`add_toxics`] added; toxics already gone are no error.
@@ -138,33 +175,66 @@ pub trait WorkloadControls: Send + Sync + 'static {
     ) -> Result<(), String>;
 }
 
+/// A demo workload's control MBean: the JMX endpoint of its JVM and the MBean's name.
+pub struct ControlMBean {
+    jmx: JmxClient,
+    mbean: String,
+}
+
+impl ControlMBean {
+    /// The control MBean of the workload with client id `id`, whose JMX listens on
+    /// `endpoint` (`host:port`).
+    pub fn new(workload: Workload, id: &str, endpoint: &str) -> Self {
+        let mbean = match workload {
+            Workload::Producer => "ProducerControl",
+            Workload::Consumer => "ConsumerControl",
+        };
+        Self {
+            jmx: JmxClient::for_endpoint(endpoint),
+            mbean: format!("io.faultline.workloads:type={mbean},name={id}"),
+        }
+    }
+
+    /// Reads a whole-number attribute. Errors: JMX's answer, or no such attribute.
+    pub async fn read(&self, attribute: &str) -> Result<i64, String> {
+        let values = self
+            .jmx
+            .read(&self.mbean, &[attribute])
+            .await
+            .map_err(|e| e.to_string())?;
+        values
+            .first()
+            .and_then(|(_, v)| v.as_i64())
+            .ok_or_else(|| format!("{} has no {attribute}", self.mbean))
+    }
+
+    /// Sets a whole-number attribute. Errors: JMX's answer.
+    pub async fn write(&self, attribute: &str, value: i64) -> Result<(), String> {
+        self.jmx
+            .set(&self.mbean, attribute, JmxValue::Int(value))
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
 impl LocalEnvironment {
-    /// The JMX client and control MBean of a demo workload. Errors: the stack has no
-    /// workload of that role and id.
-    fn control(&self, workload: Workload, id: &str) -> Result<(JmxClient, String), String> {
+    /// The control MBean of a demo workload. Errors: the stack has no workload of that
+    /// role and id.
+    fn control(&self, workload: Workload, id: &str) -> Result<ControlMBean, String> {
         let ports = self.config().ports;
-        let (role, known, port, mbean) = match workload {
-            Workload::Producer => (
-                "producer",
-                PRODUCER_ID,
-                ports.producer_jmx,
-                "ProducerControl",
-            ),
-            Workload::Consumer => (
-                "consumer",
-                CONSUMER_ID,
-                ports.consumer_jmx,
-                "ConsumerControl",
-            ),
+        let (role, known, port) = match workload {
+            Workload::Producer => ("producer", PRODUCER_ID, ports.producer_jmx),
+            Workload::Consumer => ("consumer", CONSUMER_ID, ports.consumer_jmx),
         };
         if id != known {
             return Err(format!(
                 "the local stack has no {role} {id} (it has {known})"
             ));
         }
-        Ok((
-            JmxClient::for_endpoint(&format!("127.0.0.1:{port}")),
-            format!("io.faultline.workloads:type={mbean},name={id}"),
+        Ok(ControlMBean::new(
+            workload,
+            id,
+            &format!("127.0.0.1:{port}"),
         ))
     }
 }
@@ -177,15 +247,7 @@ impl WorkloadControls for LocalEnvironment {
         id: &str,
         attribute: &str,
     ) -> Result<i64, String> {
-        let (jmx, mbean) = self.control(workload, id)?;
-        let values = jmx
-            .read(&mbean, &[attribute])
-            .await
-            .map_err(|e| e.to_string())?;
-        values
-            .first()
-            .and_then(|(_, v)| v.as_i64())
-            .ok_or_else(|| format!("{mbean} has no {attribute}"))
+        self.control(workload, id)?.read(attribute).await
     }
 
     async fn write_control(
@@ -195,10 +257,7 @@ impl WorkloadControls for LocalEnvironment {
         attribute: &str,
         value: i64,
     ) -> Result<(), String> {
-        let (jmx, mbean) = self.control(workload, id)?;
-        jmx.set(&mbean, attribute, JmxValue::Int(value))
-            .await
-            .map_err(|e| e.to_string())
+        self.control(workload, id)?.write(attribute, value).await
     }
 }
 

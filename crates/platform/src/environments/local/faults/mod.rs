@@ -2,7 +2,7 @@
 //! here; `controls.rs` holds what several kinds share (Toxiproxy toxics, the workloads'
 //! control MBeans).
 
-mod controls;
+pub(crate) mod controls;
 
 use super::LocalEnvironment;
 
