@@ -112,6 +112,12 @@ async fn main() -> anyhow::Result<()> {
     let (probe, control, demo): (Box<dyn Probe>, Arc<dyn Control>, Option<DemoProducer>) =
         match &args.jmx {
             Some(endpoint) => {
+                // Without Java or j4rs's jar this sidecar could only report failing probes;
+                // stop at once instead, with the sentence that names what is missing.
+                tokio::task::spawn_blocking(faultline_jmx::prepare_jvm)
+                    .await
+                    .context("the task creating the JVM for JMX did not finish")?
+                    .context("cannot watch a Java client over JMX")?;
                 let client = JmxClient::for_endpoint(endpoint);
                 let client_id = args.client_id.clone().unwrap_or_else(|| args.id.clone());
                 config.jmx_endpoint = Some(endpoint.clone());

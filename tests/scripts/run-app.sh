@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  # The docker environment (picked when Docker runs) builds its sidecar and workloads images
+  # from these; the installed app carries them.
+  cargo build --release -p faultline-sidecar
+  jar="workloads/target/faultline-workloads.jar"
+  [ -f "$jar" ] || (cd workloads && mvn -q -B package -DskipTests)
+  export FAULTLINE_WORKLOADS_JAR="$PWD/$jar"
   exec cargo run --release -p faultline-desktop --bin faultline -- --start
 fi
 echo "No display found: starting the headless server; open http://127.0.0.1:8080/ in a browser."

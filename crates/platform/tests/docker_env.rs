@@ -5,7 +5,7 @@
 //! Faultline SIGKILLed with three faults active heals them on its next start, and a
 //! container of someone else with a similar name is never touched.
 //!
-//! Needs what `tests/scripts/docker-test-setup.sh` prepares: a running engine, the
+//! Needs what `tests/scripts/docker-test-env.sh` prepares: a running engine, the
 //! stand-in images, and the registry on 127.0.0.1:5000 holding the Kafka stand-in.
 
 mod common;
@@ -354,7 +354,7 @@ async fn the_docker_environment_comes_up_runs_every_scenario_and_heals_after_a_c
         .unwrap()
         .negotiate_version()
         .await
-        .expect("a Docker engine answers (tests/scripts/docker-test-setup.sh starts one)");
+        .expect("a Docker engine answers (tests/scripts/docker-test-env.sh starts one)");
     remove_leftovers(&docker).await;
     forget_pulled_image(&docker).await;
     forget_built_images(&docker).await;

@@ -61,7 +61,7 @@ async fn engine_checks(
             )]
         }
     };
-    let mut checks = Vec::new();
+    let mut checks = vec![app_files(config, project)];
     let version = docker.version().await.ok();
     checks.push(PreflightCheck::passed(
         "Docker API",
@@ -87,6 +87,30 @@ async fn engine_checks(
     }
     checks.extend(name_collisions(&docker, project).await);
     checks
+}
+
+/// The files the app puts into the build contexts of its own images (the sidecar binary
+/// and its jassets, the workloads jar) are where the package put them.
+fn app_files(config: &DockerConfig, project: &Project) -> PreflightCheck {
+    let contexts: Vec<String> = project
+        .services
+        .iter()
+        .filter_map(|s| s.build.as_ref())
+        .filter_map(|b| b.context.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let missing: Vec<String> = config
+        .artifacts
+        .iter()
+        .filter(|a| contexts.contains(&a.context) && !a.source.exists())
+        .map(|a| format!("{} (looked for {})", a.name, a.source.display()))
+        .collect();
+    PreflightCheck::new(
+        "App files",
+        missing.is_empty(),
+        "the sidecar, its jassets and the workloads jar are in place".into(),
+        format!("missing: {}", missing.join(", ")),
+        "reinstall Faultline (from a clone: `make run` builds them)",
+    )
 }
 
 async fn memory(docker: &Docker) -> PreflightCheck {
