@@ -96,7 +96,11 @@ fn app_files(config: &DockerConfig, project: &Project) -> PreflightCheck {
         .services
         .iter()
         .filter_map(|s| s.build.as_ref())
-        .filter_map(|b| b.context.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter_map(|b| {
+            b.context
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
         .collect();
     let missing: Vec<String> = config
         .artifacts
