@@ -50,7 +50,8 @@ struct Args {
     /// Host name to register with (default: this machine's).
     #[arg(long)]
     host: Option<String>,
-    /// Watch a Java client over JMX at HOST:PORT instead of running a demo producer.
+    /// Watch a Java client over JMX at HOST:PORT instead of running a demo producer. Needs
+    /// a Java runtime and j4rs's `jassets/` folder; exits at start when either is missing.
     #[arg(long)]
     jmx: Option<String>,
     /// What the JMX target is.

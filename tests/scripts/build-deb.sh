@@ -3,6 +3,12 @@
 #   build-deb.sh           release build  → target/release/bundle/deb/Faultline_<v>_amd64.deb
 #   build-deb.sh --debug   debug build    → target/debug/bundle/deb/... (what CI installs; it
 #                                          reuses the test build instead of a second compile)
+# The package carries what the docker and local environments need, so an installed app needs
+# no checkout: the faultline-sidecar binary (/usr/bin, beside faultline), j4rs's jassets/, the
+# demo workloads jar and the compose/ build contexts (/usr/lib/Faultline/). They are staged in
+# src-tauri/binaries/ and src-tauri/resources/ (gitignored) and named in
+# src-tauri/tauri.bundle.conf.json, which only this build merges in: plain cargo builds of the
+# app do not need them.
 # AppImage, macOS and Windows bundles cannot be built on these machines; docs/bundles.md
 # says how to build them on a presenter's own laptop.
 set -euo pipefail
@@ -10,10 +16,40 @@ cd "$(dirname "$0")/../.."
 
 profile=release
 args=()
+cargo_args=(--release)
 if [ "${1:-}" = "--debug" ]; then
   profile=debug
   args+=(--debug)
+  cargo_args=()
 fi
-(cd src-tauri && ./node_modules/.bin/tauri build "${args[@]}" --bundles deb)
+
+# The sidecar of the same profile; its build also leaves j4rs's jar in target/<profile>/jassets.
+cargo build "${cargo_args[@]}" -p faultline-sidecar
+jassets="target/$profile/jassets"
+if ! ls "$jassets"/j4rs-*-jar-with-dependencies.jar >/dev/null 2>&1; then
+  echo "no j4rs jar in $jassets after building faultline-sidecar" >&2
+  exit 1
+fi
+
+# The demo workloads jar, rebuilt when its sources are newer (as fetch-local-stack.sh does).
+jar=workloads/target/faultline-workloads.jar
+if [ ! -f "$jar" ] || [ -n "$(find workloads/pom.xml workloads/src -newer "$jar" -print -quit)" ]; then
+  echo "Building the demo workloads (Maven)"
+  (cd workloads && mvn -q -B package)
+fi
+
+# Tauri wants an externalBin named with the target triple; it installs it without the suffix.
+triple=$(rustc -vV | sed -n 's/^host: //p')
+rm -rf src-tauri/binaries src-tauri/resources
+mkdir -p src-tauri/binaries src-tauri/resources
+cp "target/$profile/faultline-sidecar" "src-tauri/binaries/faultline-sidecar-$triple"
+cp -r "$jassets" src-tauri/resources/jassets
+cp "$jar" src-tauri/resources/faultline-workloads.jar
+
+(cd src-tauri && ./node_modules/.bin/tauri build "${args[@]}" --bundles deb --config tauri.bundle.conf.json)
+# tauri-build also copies the resources beside the binary in target/<profile>/ (for `cargo
+# run`); stale copies there would shadow compose/ and the workloads jar of this checkout for
+# binaries run from target/<profile>/, which look beside themselves first.
+rm -rf "target/$profile/compose" "target/$profile/faultline-workloads.jar"
 deb=$(ls -t target/$profile/bundle/deb/*.deb | head -n 1)
 echo "built $deb ($(du -h "$deb" | cut -f1))"

@@ -24,6 +24,12 @@ const J4RS_JAR: &str = "j4rs-0.25.3-jar-with-dependencies.jar";
 /// Where this crate's build put `jassets` (see build.rs), for binaries copied elsewhere.
 const BUILD_PROFILE_DIR: Option<&str> = option_env!("FAULTLINE_JMX_PROFILE_DIR");
 
+/// Where installers put the app's resources, relative to the parent of the executable's
+/// folder: Tauri's .deb puts them in `/usr/lib/<productName>/` beside `/usr/bin/` (lower
+/// case for a package named after the crate), a macOS bundle in `Contents/Resources/`
+/// beside `Contents/MacOS/`.
+const PACKAGED_BASES: [&str; 3] = ["lib/Faultline", "lib/faultline", "Resources"];
+
 /// RMI client timeouts. Without them a peer that accepts TCP but never answers (a
 /// SIGSTOPped JVM) would hold an endpoint thread forever; with them it fails in seconds.
 const RMI_TIMEOUT_MS: u32 = 3000;
@@ -36,6 +42,18 @@ const INSTALL_HINT: &str =
 /// JNI cannot reliably create a JVM after a failed attempt, and the cause (no Java, no
 /// jar) will not fix itself while the process runs.
 static JVM_READY: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Creates this process's JVM now instead of at the first JMX call, so that a program which
+/// cannot work without it can say so at start. Blocks (JVM creation takes 0.2–0.4 s); later
+/// calls return at once.
+///
+/// # Errors
+/// [`JmxError::JvmUnavailable`] when no Java runtime or no j4rs jar (`jassets/`) is found, or
+/// the JVM does not start; its text names what to install or set. The failure is kept: every
+/// later call, and every JMX call, returns it too.
+pub fn prepare_jvm() -> Result<(), JmxError> {
+    attach().map(drop)
+}
 
 /// Returns a j4rs handle for the current thread, creating the JVM on first use.
 ///
@@ -272,10 +290,12 @@ fn java_home_reported_by(java: &Path) -> Option<PathBuf> {
 /// Finds the folder that contains `jassets/<j4rs jar>` and returns it as j4rs's base path.
 ///
 /// Order: the `FAULTLINE_JASSETS` override (a wrong value is an error, not skipped, so a
-/// misconfiguration is noticed); the executable's folder and each of its ancestors (cargo
-/// puts the jar in `target/<profile>/jassets`, which covers binaries in `target/<profile>`,
-/// tests in `target/<profile>/deps` and examples); `<exe dir>/../lib/faultline` (a Linux
-/// package layout); and finally the profile directory of the build that made this binary.
+/// misconfiguration is noticed); the executable's own folder; the places an installer puts
+/// resources ([`PACKAGED_BASES`]: the .deb's `/usr/lib/Faultline`, a macOS bundle's
+/// `Resources`), so that no `jassets/` has to sit in `/usr/bin`; the other ancestors of the
+/// executable's folder (cargo puts the jar in `target/<profile>/jassets`, which covers tests
+/// in `target/<profile>/deps` and examples); and finally the profile directory of the build
+/// that made this binary.
 pub(crate) fn find_jassets_base(
     override_env: Option<OsString>,
     exe: Option<PathBuf>,
@@ -305,10 +325,11 @@ pub(crate) fn find_jassets_base(
     let exe_dir = exe.as_deref().and_then(Path::parent);
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(dir) = exe_dir {
-        candidates.extend(dir.ancestors().map(Path::to_path_buf));
+        candidates.push(dir.to_path_buf());
         if let Some(prefix) = dir.parent() {
-            candidates.push(prefix.join("lib").join("faultline"));
+            candidates.extend(PACKAGED_BASES.iter().map(|relative| prefix.join(relative)));
         }
+        candidates.extend(dir.ancestors().skip(1).map(Path::to_path_buf));
     }
     if let Some(dir) = build_profile_dir {
         candidates.push(PathBuf::from(dir));
@@ -386,6 +407,48 @@ mod tests {
         );
         let err = find_jassets_base(Some(root.join("nope").into()), None, None).unwrap_err();
         assert!(err.contains(JASSETS_ENV) && err.contains("nope"), "{err}");
+        let _ = fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn jassets_found_where_installers_put_resources_before_any_other_ancestor() {
+        let root = scratch("installed");
+        let usr = root.join("usr");
+        let sidecar = usr.join("bin/faultline-sidecar");
+        let build = root.join("build/target/debug");
+        with_jar(&build);
+        let build_str = build.to_str().expect("utf-8 temp path");
+        // A stray `jassets/` higher up must not win over the package's own.
+        with_jar(&usr);
+        with_jar(&usr.join("lib/faultline"));
+        assert_eq!(
+            find_jassets_base(None, Some(sidecar.clone()), Some(build_str)).as_deref(),
+            Ok(usr.join("lib/faultline").as_path())
+        );
+        // The .deb of a product named `Faultline` uses its capitalised name.
+        with_jar(&usr.join("lib/Faultline"));
+        assert_eq!(
+            find_jassets_base(None, Some(sidecar.clone()), Some(build_str)).as_deref(),
+            Ok(usr.join("lib/Faultline").as_path())
+        );
+        // One beside the executable comes first (what j4rs itself would pick).
+        with_jar(&usr.join("bin"));
+        assert_eq!(
+            find_jassets_base(None, Some(sidecar), Some(build_str)).as_deref(),
+            Ok(usr.join("bin").as_path())
+        );
+        // A macOS bundle: Contents/MacOS/<exe> and Contents/Resources/jassets.
+        let contents = root.join("Faultline.app/Contents");
+        with_jar(&contents.join("Resources"));
+        assert_eq!(
+            find_jassets_base(
+                None,
+                Some(contents.join("MacOS/faultline")),
+                Some(build_str)
+            )
+            .as_deref(),
+            Ok(contents.join("Resources").as_path())
+        );
         let _ = fs::remove_dir_all(root);
     }
 

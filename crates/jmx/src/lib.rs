@@ -16,11 +16,12 @@
 //!   call fails with [`JmxError::JvmUnavailable`] naming what to install.
 //! - **The j4rs jar** (`jassets/j4rs-0.25.3-jar-with-dependencies.jar`, 6 MB): cargo's
 //!   build leaves it in `target/<profile>/jassets`. It is looked for in
-//!   `$FAULTLINE_JASSETS` (that folder or its `jassets/` child), then beside the executable
-//!   and in each parent folder (covers `target/debug`, `target/debug/deps` for tests and
-//!   `target/debug/examples`), then in `<exe dir>/../lib/faultline/jassets`, then in the
-//!   `target/<profile>` of the build that produced the binary. A binary shipped elsewhere
-//!   must carry `jassets/` beside it (or under `../lib/faultline/`) or set the variable.
+//!   `$FAULTLINE_JASSETS` (that folder or its `jassets/` child), then beside the executable,
+//!   then where installers put resources (`<exe dir>/../lib/Faultline/jassets` as the .deb
+//!   installs it, `../lib/faultline/`, a macOS bundle's `../Resources/`), then in each
+//!   further parent folder (covers `target/debug/deps` for tests and `target/debug/examples`),
+//!   then in the `target/<profile>` of the build that produced the binary. A binary shipped
+//!   elsewhere must carry `jassets/` in one of those places or set the variable.
 //!   The native `libj4rs` is not needed (only j4rs's callback API uses it).
 //!
 //! ```no_run
@@ -47,5 +48,5 @@ mod worker;
 
 pub use client::{JmxClient, DEFAULT_TIMEOUT};
 pub use error::JmxError;
-pub use jvm::JASSETS_ENV;
+pub use jvm::{prepare_jvm, JASSETS_ENV};
 pub use value::JmxValue;

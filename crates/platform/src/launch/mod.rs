@@ -134,17 +134,24 @@ impl Launcher {
         self.update(|status| status.leave_running_on_quit = leave)
     }
 
-    /// The pre-flight list for a kind, without starting anything.
-    pub fn preflight(&self, request: &StartRequest) -> Preflight {
+    /// The pre-flight list for a kind, without starting anything. The choices are surveyed
+    /// again too: what the machine offers changes (Docker started, a port freed), and a
+    /// choice greyed out at start-up could not be picked to find out.
+    pub fn preflight(self: &Arc<Self>, request: &StartRequest) -> Preflight {
         let current = self.stage();
         let host = Host::survey();
-        if current.environment.kind() == request.kind {
-            return preflight::run(&request.kind, Ok(current.environment.as_ref()), &host);
+        let report = if current.environment.kind() == request.kind {
+            preflight::run(&request.kind, Ok(current.environment.as_ref()), &host)
+        } else {
+            match (self.factory)(request) {
+                Ok(environment) => preflight::run(&request.kind, Ok(environment.as_ref()), &host),
+                Err(why) => preflight::run(&request.kind, Err(&why), &host),
+            }
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(survey_choices(Arc::downgrade(self)));
         }
-        match (self.factory)(request) {
-            Ok(environment) => preflight::run(&request.kind, Ok(environment.as_ref()), &host),
-            Err(why) => preflight::run(&request.kind, Err(&why), &host),
-        }
+        report
     }
 
     /// Starts the environment the first stage was made with, skipping the launch

@@ -145,14 +145,19 @@ impl Preflight {
         }
     }
 
-    /// One sentence naming every blocker with its fix, for a refused start.
+    /// One sentence naming every blocker with its fix, for a refused start; a fix already
+    /// said for an earlier blocker is not said again.
     pub fn refusal(&self) -> String {
+        let mut said: Vec<&str> = Vec::new();
         let named: Vec<String> = self
             .blockers
             .iter()
             .map(|c| match &c.fix {
-                Some(fix) => format!("{} ({fix})", c.detail),
-                None => c.detail.clone(),
+                Some(fix) if !said.contains(&fix.as_str()) => {
+                    said.push(fix);
+                    format!("{} ({fix})", c.detail)
+                }
+                _ => c.detail.clone(),
             })
             .collect();
         format!(

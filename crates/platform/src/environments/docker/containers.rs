@@ -60,9 +60,12 @@ pub async fn list(docker: &Docker, project: &str) -> Result<Vec<ContainerRow>, S
                     .first()
                     .map(|n| n.trim_start_matches('/').to_owned())
                     .unwrap_or_default(),
+                actions: offered(
+                    labels.get(SERVICE_LABEL).map(String::as_str).unwrap_or(""),
+                    c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING),
+                ),
                 state: c.state.map(|s| s.to_string()).unwrap_or_default(),
                 health: health.to_owned(),
-                actions: actions_for(labels.get(SERVICE_LABEL).map(String::as_str).unwrap_or("")),
             }
         })
         .collect();
@@ -82,6 +85,14 @@ pub fn actions_for(service: &str) -> Vec<ContainerAction> {
     } else {
         Vec::new()
     }
+}
+
+/// The buttons a row shows: a running actor can be stopped or restarted, any other started.
+fn offered(service: &str, running: bool) -> Vec<ContainerAction> {
+    actions_for(service)
+        .into_iter()
+        .filter(|action| (*action == ContainerAction::Start) != running)
+        .collect()
 }
 
 /// The id of the project's container of `service`. Errors: there is none (it was never

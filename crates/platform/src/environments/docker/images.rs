@@ -66,6 +66,24 @@ pub async fn ensure(
                 return Ok(Outcome::Present);
             }
             build_image(docker, project, service, build, context, &checksum, report).await?;
+            // The image this build replaced would stay behind untagged; it was ours.
+            let built = docker
+                .inspect_image(&service.image)
+                .await
+                .ok()
+                .and_then(|i| i.id);
+            if let Some(old) = existing
+                .and_then(|image| image.id)
+                .filter(|old| Some(old) != built.as_ref())
+            {
+                let _ = docker
+                    .remove_image(
+                        &old,
+                        None::<bollard::query_parameters::RemoveImageOptions>,
+                        None,
+                    )
+                    .await;
+            }
             Ok(Outcome::Built)
         }
         None if existing.is_some() => Ok(Outcome::Present),

@@ -141,7 +141,11 @@ impl DockerEnvironment {
     async fn start_steps(&self, steps: &StepSink) -> Result<ClientSettings, EnvironmentError> {
         let progress = Progress::new(steps, self.kind());
         let docker = progress
-            .step("Connect to the Docker engine", self.engine())
+            .step("Connect to the Docker engine", async {
+                self.engine()
+                    .await
+                    .map_err(|e| format!("{e}; {}", engine::how_to_start()))
+            })
             .await?;
         progress
             .step_saying("Read the compose file", async {
@@ -408,11 +412,8 @@ impl Environment for DockerEnvironment {
     async fn container_action(&self, service: &str, action: ContainerAction) -> Result<(), String> {
         if !containers::actions_for(service).contains(&action) {
             return Err(format!(
-                "the containers view does not {} {service}",
-                serde_json::to_value(action)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
+                "{service} is part of the stage: only brokers and sidecars are started, \
+                 stopped or restarted from the containers view"
             ));
         }
         let (docker, id) = self.container(service).await?;
