@@ -159,7 +159,7 @@ mod tests {
         assert!(
             unknown
                 .to_string()
-                .contains("[possible values: rehearsal, local, external]"),
+                .contains("[possible values: rehearsal, local, docker, external]"),
             "{unknown}"
         );
         assert_eq!(
