@@ -24,7 +24,13 @@ if [ "${1:-}" = "--debug" ]; then
 fi
 
 # The sidecar of the same profile; its build also leaves j4rs's jar in target/<profile>/jassets.
-cargo build "${cargo_args[@]}" -p faultline-sidecar
+# The debug package is what `make test` installs: built with the workspace's feature set, as
+# the test stage built it, the sidecar is not compiled a second time.
+if [ "$profile" = debug ]; then
+  cargo build --workspace --all-targets
+else
+  cargo build "${cargo_args[@]}" -p faultline-sidecar
+fi
 jassets="target/$profile/jassets"
 if ! ls "$jassets"/j4rs-*-jar-with-dependencies.jar >/dev/null 2>&1; then
   echo "no j4rs jar in $jassets after building faultline-sidecar" >&2
