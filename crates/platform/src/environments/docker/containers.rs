@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use bollard::models::{
-    ContainerCreateBody, ContainerStateStatusEnum, EndpointSettings, HealthStatusEnum, HostConfig,
-    NetworkCreateRequest, NetworkingConfig, PortBinding,
+    ContainerCreateBody, ContainerStateStatusEnum, ContainerSummary, EndpointSettings,
+    HealthStatusEnum, HostConfig, NetworkCreateRequest, NetworkingConfig, PortBinding,
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
@@ -28,16 +28,26 @@ fn label_filter(project: &str, service: Option<&str>) -> HashMap<String, Vec<Str
     HashMap::from([("label".to_owned(), labels)])
 }
 
-/// Every container of the project, running or not.
-pub async fn list(docker: &Docker, project: &str) -> Result<Vec<ContainerRow>, String> {
+/// The project's containers (of one service, when named), running or not: found by label
+/// only. Errors: the engine's answer.
+pub async fn labelled(
+    docker: &Docker,
+    project: &str,
+    service: Option<&str>,
+) -> Result<Vec<ContainerSummary>, String> {
     let options = ListContainersOptionsBuilder::default()
         .all(true)
-        .filters(&label_filter(project, None))
+        .filters(&label_filter(project, service))
         .build();
-    let containers = docker
+    docker
         .list_containers(Some(options))
         .await
-        .map_err(|e| format!("listing the project's containers failed: {e}"))?;
+        .map_err(|e| format!("listing the project's containers failed: {e}"))
+}
+
+/// Every container of the project, running or not.
+pub async fn list(docker: &Docker, project: &str) -> Result<Vec<ContainerRow>, String> {
+    let containers = labelled(docker, project, None).await?;
     let mut rows: Vec<ContainerRow> = containers
         .into_iter()
         .map(|c| {
@@ -98,14 +108,8 @@ fn offered(service: &str, running: bool) -> Vec<ContainerAction> {
 /// The id of the project's container of `service`. Errors: there is none (it was never
 /// created, or was removed), or the engine's answer.
 pub async fn id_of(docker: &Docker, project: &str, service: &str) -> Result<String, String> {
-    let options = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&label_filter(project, Some(service)))
-        .build();
-    docker
-        .list_containers(Some(options))
-        .await
-        .map_err(|e| format!("looking for {service}'s container failed: {e}"))?
+    labelled(docker, project, Some(service))
+        .await?
         .into_iter()
         .find_map(|c| c.id)
         .ok_or_else(|| format!("{service} has no container"))
@@ -114,14 +118,7 @@ pub async fn id_of(docker: &Docker, project: &str, service: &str) -> Result<Stri
 /// Removes every container and network carrying the project label, and nothing else.
 /// Returns how many containers went.
 pub async fn down(docker: &Docker, project: &str) -> Result<usize, String> {
-    let options = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&label_filter(project, None))
-        .build();
-    let containers = docker
-        .list_containers(Some(options))
-        .await
-        .map_err(|e| format!("listing the project's containers failed: {e}"))?;
+    let containers = labelled(docker, project, None).await?;
     let remove = RemoveContainerOptionsBuilder::default()
         .force(true)
         .v(true)

@@ -4,8 +4,9 @@
 
 use bollard::Docker;
 
-use super::compose::{self, Project, PROJECT_LABEL};
+use super::compose::{self, Project};
 use super::config::DockerConfig;
+use super::containers;
 use super::engine;
 use crate::environments::preflight::ports_free;
 use crate::wire::PreflightCheck;
@@ -194,16 +195,7 @@ fn host_ports(project: &Project) -> Vec<u16> {
 
 /// Our containers (by label), by name.
 async fn ours(docker: &Docker, project: &Project) -> Vec<String> {
-    let filters = std::collections::HashMap::from([(
-        "label".to_owned(),
-        vec![format!("{PROJECT_LABEL}={}", project.name)],
-    )]);
-    let options = bollard::query_parameters::ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
-    docker
-        .list_containers(Some(options))
+    containers::labelled(docker, &project.name, None)
         .await
         .unwrap_or_default()
         .into_iter()

@@ -3,9 +3,9 @@
 //! quota and lifecycle through the Engine API.
 
 use async_trait::async_trait;
-use bollard::models::ContainerUpdateBody;
 
-use super::super::{broker_service, ports, DockerEnvironment};
+use super::super::{ports, DockerEnvironment};
+use super::cpu_stress::CpuQuota;
 use crate::environments::local::faults::controls::{
     ControlMBean, Toxics, Workload, WorkloadControls,
 };
@@ -66,40 +66,6 @@ impl DockerEnvironment {
             id,
             &format!("127.0.0.1:{port}"),
         ))
-    }
-
-    /// Broker `broker`'s CPU limit as `(period, quota)` in µs; a quota of 0 or less is none.
-    pub(crate) async fn cpu_quota(&self, broker: i32) -> Result<(i64, i64), String> {
-        let service = broker_service(broker);
-        let (docker, id) = self.container(&service).await?;
-        let host = docker
-            .inspect_container(&id, None)
-            .await
-            .map_err(|e| format!("inspecting {service} failed: {e}"))?
-            .host_config
-            .unwrap_or_default();
-        Ok((host.cpu_period.unwrap_or(0), host.cpu_quota.unwrap_or(0)))
-    }
-
-    /// Sets broker `broker`'s CPU limit (µs per period; a quota of -1 lifts it).
-    pub(crate) async fn set_cpu_quota(
-        &self,
-        broker: i32,
-        period: i64,
-        quota: i64,
-    ) -> Result<(), String> {
-        let service = broker_service(broker);
-        let (docker, id) = self.container(&service).await?;
-        let update = ContainerUpdateBody {
-            cpu_period: Some(period),
-            cpu_quota: Some(quota),
-            ..Default::default()
-        };
-        docker
-            .update_container(&id, update)
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("setting {service}'s CPU quota failed: {e}"))
     }
 }
 

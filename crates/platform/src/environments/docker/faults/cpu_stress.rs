@@ -7,7 +7,9 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::super::DockerEnvironment;
+use bollard::models::ContainerUpdateBody;
+
+use super::super::{broker_service, DockerEnvironment};
 use crate::chaos::{misrouted, Executor, Fault, FaultKind};
 
 /// The CFS period the quota is counted in, µs (the kernel's default).
@@ -27,11 +29,30 @@ pub trait CpuQuota: Send + Sync + 'static {
 #[async_trait]
 impl CpuQuota for DockerEnvironment {
     async fn cpu_quota(&self, broker: i32) -> Result<(i64, i64), String> {
-        DockerEnvironment::cpu_quota(self, broker).await
+        let service = broker_service(broker);
+        let (docker, id) = self.container(&service).await?;
+        let host = docker
+            .inspect_container(&id, None)
+            .await
+            .map_err(|e| format!("inspecting {service} failed: {e}"))?
+            .host_config
+            .unwrap_or_default();
+        Ok((host.cpu_period.unwrap_or(0), host.cpu_quota.unwrap_or(0)))
     }
 
     async fn set_cpu_quota(&self, broker: i32, period: i64, quota: i64) -> Result<(), String> {
-        DockerEnvironment::set_cpu_quota(self, broker, period, quota).await
+        let service = broker_service(broker);
+        let (docker, id) = self.container(&service).await?;
+        let update = ContainerUpdateBody {
+            cpu_period: Some(period),
+            cpu_quota: Some(quota),
+            ..Default::default()
+        };
+        docker
+            .update_container(&id, update)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("setting {service}'s CPU quota failed: {e}"))
     }
 }
 
