@@ -9,14 +9,19 @@ mod ipc;
 
 use std::sync::Arc;
 
-use faultline_platform::environments::{self, StartRequest};
+use faultline_platform::environments::{self, EnvironmentFactory, SidecarCommand, StartRequest};
 use faultline_platform::launch::{self, Launcher};
 use faultline_platform::server::{self, AppState};
 use tauri::{Manager, RunEvent};
+use tauri_plugin_shell::ShellExt;
 
 /// `faultline --start` starts the detected environment at once instead of waiting for the
 /// launch panel's Start (what `make run` does).
 const START_FLAG: &str = "--start";
+
+/// The sidecar binary as `bundle.externalBin` names it without its directory: Tauri
+/// installs it beside the app's executable.
+const SIDECAR: &str = "faultline-sidecar";
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -34,9 +39,11 @@ fn main() -> anyhow::Result<()> {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_shell::init())
         .invoke_handler(tauri::generate_handler![ipc::api])
         .setup(|app| {
-            let launcher = tauri::async_runtime::block_on(create_launcher())?;
+            let launcher =
+                tauri::async_runtime::block_on(create_launcher(bundled_sidecar(app.handle())))?;
             if std::env::args().any(|arg| arg == START_FLAG) {
                 let starting = launcher.clone();
                 tauri::async_runtime::spawn(async move {
@@ -75,16 +82,34 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// The launcher on the detected environment, not started: the presenter starts it from the
-/// launch panel.
-async fn create_launcher() -> anyhow::Result<Arc<Launcher>> {
+/// launch panel. Every environment it builds starts sidecars with `sidecar`.
+async fn create_launcher(sidecar: SidecarCommand) -> anyhow::Result<Arc<Launcher>> {
     let detected = launch::detect(&environments::Host::survey());
     tracing::info!(kind = %detected.kind, reason = %detected.reason, "environment");
     let request = StartRequest {
         kind: detected.kind.clone(),
         ..StartRequest::default()
     };
-    Launcher::for_detected(detected, request, Arc::new(environments::create), None)
-        .map_err(anyhow::Error::msg)
+    let factory: EnvironmentFactory = Arc::new(move |request: &StartRequest| {
+        let mut request = request.clone();
+        request.sidecar = Some(sidecar.clone());
+        environments::create(&request)
+    });
+    Launcher::for_detected(detected, request, factory, None).map_err(anyhow::Error::msg)
+}
+
+/// The bundled `faultline-sidecar`, resolved by tauri-plugin-shell's sidecar API. The
+/// platform takes the plugin's command as a `std::process::Command` and spawns it itself:
+/// it keeps each process's pid and start time in its stack file and its output in a log,
+/// which is how a restarted Faultline adopts or stops exactly its own processes.
+fn bundled_sidecar(app: &tauri::AppHandle) -> SidecarCommand {
+    let app = app.clone();
+    SidecarCommand::new("bundled with the app", move || {
+        app.shell()
+            .sidecar(SIDECAR)
+            .map(std::process::Command::from)
+            .map_err(|error| format!("the app's bundled {SIDECAR} cannot be found: {error}"))
+    })
 }
 
 /// SIGTERM or Ctrl-C quit the app the same way closing its window does, so faults are

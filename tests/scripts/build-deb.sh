@@ -4,8 +4,10 @@
 #   build-deb.sh --debug   debug build    → target/debug/bundle/deb/... (what CI installs; it
 #                                          reuses the test build instead of a second compile)
 # The package carries what the docker and local environments need, so an installed app needs
-# no checkout: the faultline-sidecar binary (/usr/bin, beside faultline), j4rs's jassets/, the
-# demo workloads jar and the compose/ build contexts (/usr/lib/Faultline/). They are staged in
+# no checkout: the faultline-sidecar and faultline-toxiproxy binaries (/usr/bin, beside
+# faultline), j4rs's jassets/, the demo workloads jar and the compose/ build contexts
+# (/usr/lib/Faultline/). Apache Kafka's jars are not carried: the app fetches them from Maven
+# Central on the first local start. They are staged in
 # src-tauri/binaries/ and src-tauri/resources/ (gitignored) and named in
 # src-tauri/tauri.bundle.conf.json, which only this build merges in: plain cargo builds of the
 # app do not need them.
@@ -37,18 +39,18 @@ if ! ls "$jassets"/j4rs-*-jar-with-dependencies.jar >/dev/null 2>&1; then
   exit 1
 fi
 
-# The demo workloads jar, rebuilt when its sources are newer (as fetch-local-stack.sh does).
+# The demo workloads jar (rebuilt when its sources are newer) and the Toxiproxy server the
+# local environment runs (built from its Go module into the cache); idempotent.
+bash tests/scripts/fetch-local-stack.sh
 jar=workloads/target/faultline-workloads.jar
-if [ ! -f "$jar" ] || [ -n "$(find workloads/pom.xml workloads/src -newer "$jar" -print -quit)" ]; then
-  echo "Building the demo workloads (Maven)"
-  (cd workloads && mvn -q -B package)
-fi
+toxiproxy="${FAULTLINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/faultline}/bin/toxiproxy-server"
 
 # Tauri wants an externalBin named with the target triple; it installs it without the suffix.
 triple=$(rustc -vV | sed -n 's/^host: //p')
 rm -rf src-tauri/binaries src-tauri/resources
 mkdir -p src-tauri/binaries src-tauri/resources
 cp "target/$profile/faultline-sidecar" "src-tauri/binaries/faultline-sidecar-$triple"
+cp "$toxiproxy" "src-tauri/binaries/faultline-toxiproxy-$triple"
 cp -r "$jassets" src-tauri/resources/jassets
 cp "$jar" src-tauri/resources/faultline-workloads.jar
 

@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 cache="${FAULTLINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/faultline}"
-kafka_version="4.1.1"          # keep in step with KAFKA_VERSION in environments/local/config.rs
-log4j_version="2.24.3"
+# The pom names the Kafka version; kafka-jars-manifest.sh keeps it, KAFKA_VERSION in
+# environments/local/config.rs and the app's jar manifest in step.
+pom="tests/scripts/kafka-runtime.pom.xml"
+kafka_version="$(sed -n 's:.*<artifactId>kafka_2.13</artifactId><version>\([^<]*\)</version>.*:\1:p' "$pom")"
 toxiproxy_version="v2.12.0"
 mkdir -p "$cache/bin"
 
@@ -17,21 +19,12 @@ kafka_dir="$cache/kafka-$kafka_version"
 if [ ! -f "$kafka_dir/.complete" ]; then
   echo "Fetching Apache Kafka $kafka_version from Maven Central into $kafka_dir"
   mkdir -p "$kafka_dir"
-  cat > "$kafka_dir/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>io.faultline</groupId>
-  <artifactId>kafka-runtime</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$kafka_version</version></dependency>
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>$log4j_version</version></dependency>
-  </dependencies>
-</project>
-POM
+  cp "$pom" "$kafka_dir/pom.xml"
   rm -rf "$kafka_dir/libs"
   mvn -q -B -f "$kafka_dir/pom.xml" dependency:copy-dependencies -DoutputDirectory="$kafka_dir/libs"
+  # The app downloads the jars its manifest names (kafka_jars.rs) and writes the same marker;
+  # both must mean the same set of jars.
+  bash tests/scripts/kafka-jars-manifest.sh --check
   touch "$kafka_dir/.complete"
 fi
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The .deb as a presenter gets it: bundled, installed with `apt install ./…deb`, checked to
-# carry what the docker and local environments need (the sidecar, j4rs's jassets/, the
-# workloads jar, the compose/ build contexts), the installed sidecar run once to show that
+# carry what the docker and local environments need (the sidecar, Toxiproxy, j4rs's jassets/,
+# the workloads jar, the compose/ build contexts), the installed sidecar run once to show that
 # j4rs finds its jar where the package put it, and the installed /usr/bin/faultline driven
-# under Xvfb through tauri-driver (launch panel, start rehearsal, sidecar cards). The package
-# is removed again afterwards.
+# under Xvfb through tauri-driver: launch panel, rehearsal into sidecar cards, then the local
+# environment from what the package carries (ui/tests/desktop.test.mjs). The package is
+# removed again afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,6 +38,8 @@ carried() { # the one installed path ending in $1, or a failure naming it
   echo "$found"
 }
 sidecar=$(carried '/faultline-sidecar')
+toxiproxy=$(carried '/faultline-toxiproxy')
+[ -x "$toxiproxy" ] || { echo "the packaged $toxiproxy is not executable" >&2; exit 1; }
 j4rs_jar=$(carried '/jassets/j4rs-[0-9.]+-jar-with-dependencies\.jar')
 carried '/faultline-workloads\.jar' >/dev/null
 compose=$(carried '/compose/docker-compose\.yml')
@@ -53,7 +56,7 @@ if grep -qx '/usr/bin/jassets' <<<"$files"; then
   exit 1
 fi
 jassets=$(dirname "$j4rs_jar")
-echo "carried: $sidecar, $jassets/, $(dirname "$compose")/ and the workloads jar"
+echo "carried: $sidecar, $toxiproxy, $jassets/, $(dirname "$compose")/ and the workloads jar"
 
 # The installed sidecar runs, and j4rs creates its JVM from the packaged jassets/ (nothing of
 # this checkout on its path: no FAULTLINE_JASSETS, run from /). With --jmx the sidecar

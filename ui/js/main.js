@@ -21,6 +21,7 @@ import { createOodaView } from './view/ooda.js';
 import { createToasts } from './view/toasts.js';
 import { createLaunchPanel } from './view/launch.js';
 import { createContainersView } from './view/containers.js';
+import { showBundledSidecar } from './view/bundled-sidecar.js';
 
 const model = new Model({ feedLimit: FEED_LIMIT, narrativeLimit: NARRATIVE_LIMIT });
 const timeline = new Timeline();
@@ -53,6 +54,7 @@ const launch = createLaunchPanel(document, {
   onChange: () => requestSnapshots(['environment', 'sidecars', 'health', 'groups']),
 });
 const containers = createContainersView(document, { getJson, postJson, toast: toasts });
+showBundledSidecar(document, window.__TAURI__);
 const presenter = createPresenterMode(document, { onChange: () => charts.applyTheme() });
 installShortcuts(document, {
   runScenario: scenarios.runAt,

@@ -1,5 +1,8 @@
 // The real desktop app (the Tauri binary) under Xvfb, driven by tauri-driver and Debian's
 // WebKitWebDriver: it opens, the launch panel shows, starting rehearsal shows sidecar cards.
+// The installed app (FAULTLINE_APP) also starts the local environment from what its package
+// carries: Kafka's jars fetched by the app (from a Maven mirror fixture on 127.0.0.1, into a
+// scratch cache), the bundled Toxiproxy and workloads, sidecars through tauri-plugin-shell.
 // Needs a display (make test runs the UI tests under xvfb-run) and tauri-driver
 // (tests/scripts/install-deps.sh installs it). FAULTLINE_APP points it at another build of
 // the app, such as the one the .deb installed (tests/scripts/test-deb.sh).
@@ -7,12 +10,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { artifacts, binary, eventually, freePort, start } from './harness.mjs';
+import { startMavenMirror } from './maven-mirror.mjs';
 import { WebDriver } from './webdriver.mjs';
 
-const SHOT_PREFIX = process.env.FAULTLINE_APP ? 'installed' : 'desktop';
+const INSTALLED = Boolean(process.env.FAULTLINE_APP);
+const SHOT_PREFIX = INSTALLED ? 'installed' : 'desktop';
 let driver;
 let webdriver;
+let mirror;
+let cache;
 
 function tauriDriver() {
   const candidates = [process.env.TAURI_DRIVER, path.join(process.env.HOME ?? '', '.cargo/bin/tauri-driver')];
@@ -23,6 +31,13 @@ function tauriDriver() {
 
 before(async () => {
   if (!process.env.DISPLAY) throw new Error('no DISPLAY: run the desktop test under xvfb-run (make test does)');
+  if (INSTALLED) {
+    // The app, started by WebKitWebDriver under tauri-driver, inherits this environment.
+    mirror = await startMavenMirror();
+    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-installed-'));
+    process.env.FAULTLINE_MAVEN_REPOSITORY = mirror.url;
+    process.env.FAULTLINE_CACHE = cache;
+  }
   const port = await freePort();
   driver = start(tauriDriver(), ['--port', String(port), '--native-port', String(await freePort())]);
   webdriver = new WebDriver(`http://127.0.0.1:${port}`);
@@ -33,7 +48,54 @@ before(async () => {
 after(async () => {
   await webdriver?.close();
   await driver?.stop();
+  await mirror?.close();
+  if (cache) {
+    // A failed run may have left the local stack up: stop exactly what its record names.
+    for (const pid of stackPids()) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 });
+
+/** The pids the local stack file of the scratch cache records. */
+function stackPids() {
+  try {
+    const stack = JSON.parse(fs.readFileSync(path.join(cache, 'run', 'local', 'stack.json'), 'utf8'));
+    return stack.processes.map((p) => p.pid);
+  } catch {
+    return [];
+  }
+}
+
+/** Live processes whose command line starts with `program`, as argument lists. */
+function processesOf(program) {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
+    try {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      return args[0] === program ? [args] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Clicks the first element matching `selector` once there is one; the panel redraws its
+ * choices as pre-flight answers arrive, so a found element may be replaced before the click.
+ */
+async function clickWhenReady(selector, what) {
+  await eventually(async () => {
+    const [element] = await webdriver.findAll(selector);
+    if (!element) return false;
+    return webdriver.click(element).then(() => true, () => false);
+  }, { timeoutMs: 30000, what });
+}
+
+/** The text of every element matching `selector`. */
+async function texts(selector) {
+  return Promise.all((await webdriver.findAll(selector)).map((element) => webdriver.text(element)));
+}
 
 test('the desktop app opens on the launch panel and starts rehearsal into live sidecar cards', async () => {
   const [panel] = await eventually(() => webdriver.findAll('#launch[data-mode="full"]').then((found) => found.length && found), {
@@ -41,17 +103,15 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
     what: 'the launch panel in the app window',
   });
   assert.ok(panel);
-  const [rehearsal] = await webdriver.findAll('#launch-choice-rehearsal');
-  assert.ok(rehearsal, 'rehearsal is offered');
   // Detection may prefer docker on a machine whose engine runs (CI's does): this test is
   // about rehearsal, so it chooses it.
-  await webdriver.click(rehearsal);
-  const [start] = await eventually(() => webdriver.findAll('#launch-start:not([disabled])').then((found) => found.length && found), {
+  await clickWhenReady('#launch-choice-rehearsal', 'rehearsal offered among the choices');
+  await eventually(() => webdriver.findAll('#launch-start:not([disabled])').then((found) => found.length > 0), {
     what: 'an enabled Start button',
   });
   fs.mkdirSync(artifacts, { recursive: true });
   fs.writeFileSync(path.join(artifacts, `${SHOT_PREFIX}-launch.png`), await webdriver.screenshot());
-  await webdriver.click(start);
+  await clickWhenReady('#launch-start:not([disabled])', 'the Start button of rehearsal');
   await eventually(() => webdriver.findAll('#launch-steps li').then((found) => found.length > 0), { what: 'start-up steps' });
   // Cards appear one by one as sidecars register: wait for the one this test names.
   await eventually(async () => {
@@ -68,4 +128,59 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
   });
   await new Promise((resolve) => setTimeout(resolve, 2000)); // let the charts draw a little
   fs.writeFileSync(path.join(artifacts, `${SHOT_PREFIX}-dashboard.png`), await webdriver.screenshot());
+});
+
+test('the installed app starts the local environment from what its package carries', { skip: !INSTALLED && 'only the installed app (FAULTLINE_APP) carries the sidecar, Toxiproxy and the workloads' }, async () => {
+  await clickWhenReady('#launch-stop:not([hidden])', 'the Stop button of rehearsal');
+  await eventually(() => webdriver.findAll('#launch[data-state="stopped"]').then((found) => found.length > 0), {
+    timeoutMs: 60000,
+    what: 'rehearsal stopped',
+  });
+  await clickWhenReady('#launch-choice-local:not([disabled])', 'local offered among the choices');
+  const kafka = await eventually(async () => (await texts('#launch-checks li')).find((text) => text.includes('Kafka')), {
+    what: 'the Kafka pre-flight check',
+  });
+  assert.match(kafka, /will be fetched from Maven Central/);
+  await clickWhenReady('#launch-start:not([disabled])', 'an enabled Start button for local');
+  await eventually(async () => {
+    const cards = await webdriver.findAll('.sidecar-card');
+    const found = await Promise.all(cards.map((card) => webdriver.attribute(card, 'data-sidecar-id')));
+    return found.includes('producer-1') && found.includes('consumer-1');
+  }, { timeoutMs: 240000, what: "local's producer-1 and consumer-1 sidecar cards" });
+  await eventually(() => webdriver.findAll('#launch[data-state="running"]').then((found) => found.length > 0), {
+    timeoutMs: 60000,
+    what: 'the launch bar saying running',
+  });
+  // Running, the panel is a bar: its details hold the steps.
+  await clickWhenReady('#launch-toggle:not([hidden])', 'the Details button');
+  const steps = await texts('#launch-steps li');
+  assert.ok(steps.some((step) => /Fetch Apache Kafka .* jars from Maven Central/.test(step) && /jars, \d+ MB fetched/.test(step)), steps.join('\n'));
+  assert.ok(mirror.served.some((file) => file.endsWith('/kafka_2.13-4.1.1.jar')), 'the app fetched Kafka over HTTP');
+  // The sidecars are the package's binary, started through tauri-plugin-shell's sidecar API;
+  // Toxiproxy is the package's too.
+  const sidecars = processesOf('/usr/bin/faultline-sidecar');
+  for (const id of ['producer-1', 'consumer-1']) {
+    assert.ok(sidecars.some((args) => args.includes(id)), `a /usr/bin/faultline-sidecar for ${id}: ${JSON.stringify(sidecars)}`);
+  }
+  assert.equal(processesOf('/usr/bin/faultline-toxiproxy').length, 1, 'the bundled Toxiproxy runs');
+  // The shell plugin's scope: the bundled sidecar's --version, nothing else.
+  const [named] = await texts('#launch-sidecar');
+  assert.match(named ?? '', /^Bundled sidecar: faultline-sidecar \d+\.\d+\.\d+/);
+  const asked = (program, args, options) => webdriver.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI__.core.invoke('plugin:shell|execute', { program: arguments[0], args: arguments[1], options: arguments[2] })
+       .then((out) => done('ran: ' + out.stdout.trim()), (error) => done('refused: ' + error));`, [program, args, options]);
+  const version = named.replace('Bundled sidecar: ', '');
+  assert.match(await asked('sh', ['-c', 'true'], {}), /^refused/);
+  assert.match(await asked('/usr/bin/faultline-sidecar', ['--version'], {}), /^refused/);
+  assert.equal(await asked('binaries/faultline-sidecar', ['--version'], { sidecar: true }), `ran: ${version}`);
+  // The scope's arguments are fixed: whatever the page passes, only --version runs.
+  assert.equal(await asked('binaries/faultline-sidecar', ['--bootstrap', '127.0.0.1:1'], { sidecar: true }), `ran: ${version}`);
+  fs.writeFileSync(path.join(artifacts, 'installed-local.png'), await webdriver.screenshot());
+  await clickWhenReady('#launch-stop:not([hidden])', 'the Stop button of local');
+  await eventually(() => webdriver.findAll('#launch[data-state="stopped"]').then((found) => found.length > 0), {
+    timeoutMs: 90000,
+    what: 'local stopped',
+  });
+  assert.deepEqual(processesOf('/usr/bin/faultline-sidecar'), [], 'no sidecar left after stop');
 });

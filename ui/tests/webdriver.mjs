@@ -53,6 +53,14 @@ export class WebDriver {
     return this.call('GET', `/session/${this.session}/element/${element}/attribute/${name}`);
   }
 
+  /**
+   * Runs `script` in the page as an asynchronous function body: its last argument is the
+   * callback whose value comes back.
+   */
+  async executeAsync(script, args = []) {
+    return this.call('POST', `/session/${this.session}/execute/async`, { script, args });
+  }
+
   /** The window as a PNG. */
   async screenshot() {
     return Buffer.from(await this.call('GET', `/session/${this.session}/screenshot`), 'base64');

@@ -27,8 +27,8 @@ fn env_values() -> PossibleValuesParser {
 #[command(name = "faultline-server", version, about)]
 struct Args {
     /// The environment to run. Without it Faultline picks one and says why (Docker not
-    /// running → rehearsal). `local` runs what `tests/scripts/fetch-local-stack.sh`
-    /// fetches; `external` needs --bootstrap (and --kafka-config for TLS/SASL).
+    /// running → rehearsal). `local` fetches Apache Kafka's jars on its first start;
+    /// `external` needs --bootstrap (and --kafka-config for TLS/SASL).
     #[arg(long, value_parser = env_values())]
     env: Option<String>,
     /// Serve the launch panel and wait: the environment starts when the presenter (or
@@ -94,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
         kind: detected.kind.clone(),
         bootstrap: args.bootstrap.clone(),
         kafka_config: args.kafka_config.clone(),
+        ..StartRequest::default()
     };
     let kafka_config = args.kafka_config.clone();
     // The launch panel's starts get the command line's client settings too.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{kinds, Environment};
+use super::{kinds, Environment, SidecarCommand};
 
 /// What to start: `{"kind":"rehearsal"}`, or `{"kind":"external","bootstrap":"host:9092"}`.
 /// Any other field, `kafkaConfig` included, is refused.
@@ -20,6 +20,10 @@ pub struct StartRequest {
     /// never taken from the API.
     #[serde(skip)]
     pub kafka_config: Option<PathBuf>,
+    /// How `local` starts `faultline-sidecar`; set by the desktop app (through
+    /// tauri-plugin-shell), never taken from the API. `None`: the binary beside Faultline.
+    #[serde(skip)]
+    pub sidecar: Option<SidecarCommand>,
 }
 
 pub type EnvironmentFactory =

@@ -130,7 +130,7 @@ mod tests {
         StartRequest {
             kind: kind.id.into(),
             bootstrap: kind.needs.bootstrap.then(|| "127.0.0.1:9092".into()),
-            kafka_config: None,
+            ..StartRequest::default()
         }
     }
 

@@ -2,6 +2,7 @@
 //! one folder per kind, each registered in `kinds.rs`. An environment starts (reporting
 //! each step to the launcher's `StepSink`), stops, and reports its brokers.
 
+mod carried;
 pub mod docker;
 mod external;
 mod factory;
@@ -11,6 +12,7 @@ pub mod preflight;
 mod progress;
 mod readiness;
 pub mod rehearsal;
+mod sidecar_command;
 
 pub use docker::{DockerConfig, DockerEnvironment};
 pub use external::ExternalEnvironment;
@@ -18,8 +20,9 @@ pub use factory::{create, EnvironmentFactory, StartRequest};
 pub use kinds::{EnvironmentKind, Host};
 pub use local::{LocalConfig, LocalEnvironment};
 
-pub use progress::{Progress, StepReport, StepSink};
+pub use progress::{megabytes, Progress, StepReport, StepSink};
 pub use rehearsal::{RehearsalConfig, RehearsalEnvironment};
+pub use sidecar_command::SidecarCommand;
 
 /// The local demo producer's nominal rate, messages per second. The buffer-overflow
 /// scenario bursts a thousand times above it: 100 000 messages of 512 B a second outrun what

@@ -105,8 +105,15 @@ pub fn taken_ports(ports: &[u16]) -> Vec<u16> {
 
 /// Whether `program` runs with `args` and exits successfully (its output is discarded).
 pub fn runs(program: &Path, args: &[&str]) -> bool {
-    std::process::Command::new(program)
-        .args(args)
+    let mut command = std::process::Command::new(program);
+    command.args(args);
+    succeeds(command)
+}
+
+/// Whether `command` runs and exits with success (its output discarded).
+pub fn succeeds(mut command: std::process::Command) -> bool {
+    command
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()

@@ -194,3 +194,8 @@ mod tests {
         );
     }
 }
+
+/// A byte count as a step shows it: decimal megabytes with one digit ("44.2 MB").
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}

@@ -1,8 +1,10 @@
 //! Where the docker environment finds its compose file and the files it puts into the
 //! build contexts of Faultline's own images, and the host ports the compose file publishes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::environments::carried;
 
 /// What the docker environment runs and where it finds it.
 #[derive(Debug, Clone)]
@@ -48,59 +50,22 @@ pub mod ports {
     pub const CONSUMER_JMX: u16 = 21101;
 }
 
-/// Where a file the app carries may be, relative to its executable: beside it, in a
-/// Debian package's `/usr/lib/<product>/` and in a macOS bundle's `Resources/`.
-fn carried(relative: &str) -> Vec<PathBuf> {
-    let Some(here) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(Path::to_path_buf))
-    else {
-        return Vec::new();
-    };
-    vec![
-        here.join(relative),
-        here.join("../lib/faultline").join(relative),
-        here.join("../lib/Faultline").join(relative),
-        here.join("../Resources").join(relative),
-        // A build run from its workspace (target/<profile>/).
-        here.join("../..").join(relative),
-    ]
-}
-
-/// `$name` when set, else the first place it is carried, else the first candidate (which
-/// pre-flight then reports missing).
-fn locate(variable: &str, relative: &str) -> PathBuf {
-    if let Some(path) = std::env::var_os(variable) {
-        return PathBuf::from(path);
-    }
-    let candidates = carried(relative);
-    candidates
-        .iter()
-        .find(|path| path.exists())
-        .or(candidates.first())
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(relative))
-}
-
 impl Default for DockerConfig {
     /// Found as the installed app carries them; `FAULTLINE_COMPOSE_FILE`,
     /// `FAULTLINE_SIDECAR`, `FAULTLINE_JASSETS`, `FAULTLINE_WORKLOADS_JAR` and
     /// `FAULTLINE_IMAGE_PREFIX` override.
     fn default() -> Self {
-        let sidecar = locate("FAULTLINE_SIDECAR", "faultline-sidecar");
-        let jassets = locate("FAULTLINE_JASSETS", "jassets");
+        let sidecar = carried::locate("FAULTLINE_SIDECAR", "faultline-sidecar");
+        let jassets = carried::locate("FAULTLINE_JASSETS", "jassets");
         let workloads_jar = std::env::var_os("FAULTLINE_WORKLOADS_JAR")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
                 let cached =
                     crate::environments::local::cache_dir().join("faultline-workloads.jar");
-                carried("faultline-workloads.jar")
-                    .into_iter()
-                    .find(|path| path.exists())
-                    .unwrap_or(cached)
+                carried::find("faultline-workloads.jar").unwrap_or(cached)
             });
         Self {
-            compose_file: locate("FAULTLINE_COMPOSE_FILE", "compose/docker-compose.yml"),
+            compose_file: carried::locate("FAULTLINE_COMPOSE_FILE", "compose/docker-compose.yml"),
             artifacts: vec![
                 Artifact {
                     context: "sidecar".into(),

@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 
 use super::compose::{Build, Service, PROJECT_LABEL};
 use super::config::Artifact;
+use crate::environments::megabytes;
 
 /// The label on an image Faultline built: a checksum of the context it was built from, so
 /// an unchanged context is not built again.
@@ -36,10 +37,6 @@ impl Outcome {
             Outcome::Built => format!("{image} built"),
         }
     }
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 /// Makes `service`'s image present. Errors: the pull or build failed, with the engine's

@@ -54,7 +54,7 @@ mod tests {
         StartRequest {
             kind: KIND.id.into(),
             bootstrap: bootstrap.map(Into::into),
-            kafka_config: None,
+            ..StartRequest::default()
         }
     }
 

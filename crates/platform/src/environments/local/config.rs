@@ -2,9 +2,16 @@
 
 use std::path::PathBuf;
 
-/// Where the `local` environment finds what it runs, and which ports it uses. Every path
-/// has a default under the cache directory that `tests/scripts/fetch-local-stack.sh`
-/// fills; each can be overridden.
+use crate::environments::{carried, SidecarCommand};
+
+/// The Toxiproxy server as the packages carry it (a Tauri `externalBin`, beside the app's
+/// executable): named for Faultline so it cannot collide with another Toxiproxy install.
+const CARRIED_TOXIPROXY: &str = "faultline-toxiproxy";
+
+/// Where the `local` environment finds what it runs, and which ports it uses. Toxiproxy,
+/// the workloads jar and the sidecar come with the installed app (in a checkout, from the
+/// cache that `tests/scripts/fetch-local-stack.sh` fills); Kafka's jars are fetched into
+/// the cache on the first start. Each can be overridden.
 #[derive(Debug, Clone)]
 pub struct LocalConfig {
     /// Apache Kafka's jars (every jar of `kafka_2.13` and its dependencies).
@@ -13,8 +20,8 @@ pub struct LocalConfig {
     pub toxiproxy: PathBuf,
     /// The demo workloads' runnable jar.
     pub workloads_jar: PathBuf,
-    /// The `faultline-sidecar` binary.
-    pub sidecar: PathBuf,
+    /// How to start `faultline-sidecar` (the desktop app's comes from tauri-plugin-shell).
+    pub sidecar: SidecarCommand,
     /// `java` to run brokers and workloads with.
     pub java: PathBuf,
     /// Where configs, data and logs of the running stack live.
@@ -92,21 +99,18 @@ pub const KAFKA_VERSION: &str = "4.1.1";
 impl Default for LocalConfig {
     fn default() -> Self {
         let cache = cache_dir();
-        let here = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(PathBuf::from));
-        let sidecar = here
-            .map(|dir| dir.join("faultline-sidecar"))
-            .filter(|path| path.exists())
-            .unwrap_or_else(|| PathBuf::from("faultline-sidecar"));
         let java = std::env::var_os("JAVA_HOME")
             .map(|home| PathBuf::from(home).join("bin").join("java"))
             .unwrap_or_else(|| PathBuf::from("java"));
         Self {
             kafka_libs: cache.join(format!("kafka-{KAFKA_VERSION}")).join("libs"),
-            toxiproxy: cache.join("bin").join("toxiproxy-server"),
-            workloads_jar: cache.join("faultline-workloads.jar"),
-            sidecar,
+            // What the installed app carries, else what the checkout's fetch script put in
+            // the cache.
+            toxiproxy: carried::find(CARRIED_TOXIPROXY)
+                .unwrap_or_else(|| cache.join("bin").join("toxiproxy-server")),
+            workloads_jar: carried::find("faultline-workloads.jar")
+                .unwrap_or_else(|| cache.join("faultline-workloads.jar")),
+            sidecar: SidecarCommand::default(),
             java,
             run_dir: cache.join("run").join("local"),
             ports: Ports::default(),

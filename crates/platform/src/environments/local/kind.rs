@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::prerequisites::KAFKA_TO_FETCH;
 use super::{LocalConfig, LocalEnvironment};
 use crate::environments::kinds::{EnvironmentKind, Host, Needs, Verdict};
 use crate::environments::{Environment, StartRequest};
@@ -26,12 +27,22 @@ pub static KIND: EnvironmentKind = EnvironmentKind {
 fn available(_: &Host, checks: &[PreflightCheck]) -> Verdict {
     match checks.iter().find(|check| !check.ok) {
         Some(blocker) => Err(blocker.detail.clone()),
+        None if checks
+            .iter()
+            .any(|check| check.name == "Kafka" && check.detail.contains(KAFKA_TO_FETCH)) =>
+        {
+            Ok("ready; Apache Kafka's jars are fetched on the first start".into())
+        }
         None => Ok("Kafka, Toxiproxy and the workloads are installed".into()),
     }
 }
 
-fn build(_: &StartRequest) -> Result<Arc<dyn Environment>, String> {
-    Ok(Arc::new(LocalEnvironment::new(LocalConfig::default())))
+fn build(request: &StartRequest) -> Result<Arc<dyn Environment>, String> {
+    let mut config = LocalConfig::default();
+    if let Some(sidecar) = &request.sidecar {
+        config.sidecar = sidecar.clone();
+    }
+    Ok(Arc::new(LocalEnvironment::new(config)))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod config;
 pub(crate) mod faults;
 mod kafka;
+mod kafka_jars;
 mod kind;
 mod prerequisites;
 pub(crate) mod process;
@@ -31,7 +32,7 @@ use faultline_protocol::topics;
 use nix::sys::signal::Signal;
 use tokio::sync::Mutex;
 
-use super::{readiness, StepSink};
+use super::{megabytes, readiness, StepSink};
 use super::{Environment, EnvironmentError, LifecycleState, Progress};
 use crate::chaos::{FaultTarget, Inventory};
 use crate::wire::Check;
@@ -175,7 +176,7 @@ impl LocalEnvironment {
                         "producer",
                         ports.producer_jmx,
                         PRODUCER_WORKLOAD,
-                    ),
+                    )?,
                 ),
                 (
                     "sidecar-consumer-1",
@@ -185,7 +186,7 @@ impl LocalEnvironment {
                         "consumer",
                         ports.consumer_jmx,
                         CONSUMER_WORKLOAD,
-                    ),
+                    )?,
                 ),
             ];
             for (name, command) in restarts {
@@ -264,6 +265,13 @@ impl LocalEnvironment {
                     self.prerequisites(&ports),
                 )
                 .await?;
+            if !kafka_jars::complete(&self.config.kafka_libs) {
+                let step = format!("Fetch Apache Kafka {KAFKA_VERSION}'s jars from Maven Central");
+                let updates = progress.updates(&step);
+                progress
+                    .step_saying(&step, self.fetch_kafka(&updates))
+                    .await?;
+            }
             progress
                 .step("Write broker configs and format storage", self.prepare())
                 .await?;
@@ -320,6 +328,36 @@ impl LocalEnvironment {
                 .await?;
         }
         Ok(kafka)
+    }
+
+    /// Downloads the jars of Kafka's manifest that are missing, reporting megabytes and
+    /// percent; says what it fetched ("46 jars, 43 MB fetched").
+    async fn fetch_kafka(
+        &self,
+        updates: &(impl Fn(String, Option<u8>) + Send + Sync),
+    ) -> Result<String, String> {
+        let jars = kafka_jars::manifest();
+        let fetched = kafka_jars::fetch(
+            &self.config.kafka_libs,
+            jars,
+            &kafka_jars::repository(),
+            |done, total| {
+                let percent = (done * 100).checked_div(total).unwrap_or(100);
+                updates(
+                    format!("{} of {}", megabytes(done), megabytes(total)),
+                    Some(u8::try_from(percent).unwrap_or(100)),
+                );
+            },
+        )
+        .await
+        .map_err(|error| {
+            format!("{error}; connect to the internet and start again, or choose rehearsal")
+        })?;
+        Ok(format!(
+            "{} jars, {} fetched",
+            fetched.jars,
+            megabytes(fetched.bytes)
+        ))
     }
 
     async fn prepare(&self) -> Result<(), String> {
@@ -456,14 +494,14 @@ impl LocalEnvironment {
             "producer",
             ports.producer_jmx,
             PRODUCER_WORKLOAD,
-        );
+        )?;
         let consumer = workloads::sidecar_command(
             &self.config,
             CONSUMER_ID,
             "consumer",
             ports.consumer_jmx,
             CONSUMER_WORKLOAD,
-        );
+        )?;
         let first = self.spawn("sidecar-producer-1", producer).await?;
         let second = self.spawn("sidecar-consumer-1", consumer).await?;
         first

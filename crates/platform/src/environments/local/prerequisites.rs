@@ -2,9 +2,18 @@
 //! Toxiproxy, the workloads and the sidecar, its ports free), each blocker named with how
 //! to fix it. Built from the shared checks in `environments/preflight.rs`.
 
-use super::config::LocalConfig;
-use crate::environments::preflight::{is_executable, ports_free, runs};
+use super::config::{LocalConfig, KAFKA_VERSION};
+use super::kafka_jars;
+use crate::environments::megabytes;
+use crate::environments::preflight::{is_executable, ports_free, runs, succeeds};
 use crate::wire::PreflightCheck;
+
+/// The fix for a file the installed app carries that is missing: the package was damaged
+/// or a checkout's build is incomplete.
+const REINSTALL: &str = "reinstall Faultline, whose package carries it (in a checkout of its repository, `make run` builds it)";
+
+/// What the Kafka check says while the jars are still to be fetched (not a blocker).
+pub const KAFKA_TO_FETCH: &str = "will be fetched from Maven Central";
 
 /// Something that stops the local environment from starting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,31 +37,33 @@ pub fn check(config: &LocalConfig, ports: &[u16]) -> Vec<Blocker> {
 
 /// Every prerequisite, passed or not, for the launch panel's pre-flight list.
 pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
-    let fetch = "run `bash tests/scripts/fetch-local-stack.sh` (or `make test`, which runs it)";
     let mut checks = vec![PreflightCheck::new(
         "Java",
         runs(&config.java, &["-version"]),
         format!("Java runs ({})", config.java.display()),
         format!("Java is not runnable ({})", config.java.display()),
-        "install it with `apt-get install openjdk-17-jre-headless`, or set JAVA_HOME",
+        "install a Java 17 or newer runtime (on Debian or Ubuntu: `sudo apt-get install openjdk-17-jre-headless`), or set JAVA_HOME",
     )];
-    let has_kafka = std::fs::read_dir(&config.kafka_libs)
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("kafka_2.13-"))
-        })
-        .unwrap_or(false);
-    checks.push(PreflightCheck::new(
-        "Kafka",
-        has_kafka,
-        format!("Apache Kafka's jars are in {}", config.kafka_libs.display()),
-        format!(
-            "Apache Kafka's jars are not in {}",
-            config.kafka_libs.display()
-        ),
-        fetch,
-    ));
+    checks.push(if kafka_jars::complete(&config.kafka_libs) {
+        PreflightCheck::passed(
+            "Kafka",
+            format!(
+                "Apache Kafka {KAFKA_VERSION}'s jars are in {}",
+                config.kafka_libs.display()
+            ),
+        )
+    } else {
+        // Not a blocker: the start fetches them, with progress, and says so if it cannot.
+        PreflightCheck::passed(
+            "Kafka",
+            format!(
+                "Apache Kafka {KAFKA_VERSION}'s jars ({} jars, {}) {KAFKA_TO_FETCH} into {} on start (needs the internet once)",
+                kafka_jars::manifest().len(),
+                megabytes(kafka_jars::manifest().iter().map(|jar| jar.size).sum()),
+                config.kafka_libs.display()
+            ),
+        )
+    });
     checks.push(PreflightCheck::new(
         "Toxiproxy",
         is_executable(&config.toxiproxy),
@@ -61,7 +72,7 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
             "the Toxiproxy server is not at {}",
             config.toxiproxy.display()
         ),
-        fetch,
+        REINSTALL,
     ));
     if config.workloads {
         checks.push(PreflightCheck::new(
@@ -75,17 +86,27 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
                 "the demo workloads jar is not at {}",
                 config.workloads_jar.display()
             ),
-            fetch,
+            REINSTALL,
         ));
+        let sidecar = config.sidecar.program().unwrap_or_default();
+        let sidecar_runs = config.sidecar.command().is_ok_and(|mut command| {
+            command.arg("--version");
+            succeeds(command)
+        });
         checks.push(PreflightCheck::new(
             "Sidecar",
-            runs(&config.sidecar, &["--version"]),
-            format!("the sidecar runs ({})", config.sidecar.display()),
+            sidecar_runs,
             format!(
-                "the sidecar binary is not runnable ({})",
-                config.sidecar.display()
+                "the sidecar runs ({}, {})",
+                sidecar.display(),
+                config.sidecar.origin()
             ),
-            "build it beside Faultline: `cargo build --release -p faultline-sidecar` (without --release for a debug build)",
+            format!(
+                "the sidecar binary is not runnable ({}, {})",
+                sidecar.display(),
+                config.sidecar.origin()
+            ),
+            REINSTALL,
         ));
     }
     checks.extend(ports_free(ports));
@@ -106,18 +127,32 @@ mod tests {
             kafka_libs: "/nonexistent/kafka".into(),
             toxiproxy: "/nonexistent/toxiproxy".into(),
             workloads_jar: "/nonexistent/w.jar".into(),
-            sidecar: "/nonexistent/faultline-sidecar".into(),
+            sidecar: crate::environments::SidecarCommand::at(
+                "/nonexistent/faultline-sidecar".into(),
+            ),
             java: "/nonexistent/java".into(),
             ..LocalConfig::default()
         };
         let blockers = check(&config, &[port]);
         let text: Vec<String> = blockers.iter().map(|b| b.what.clone()).collect();
-        assert_eq!(blockers.len(), 6, "{text:#?}");
+        // Java, Toxiproxy, the workloads jar, the sidecar and the port; Kafka's jars are
+        // fetched on start instead.
+        assert_eq!(blockers.len(), 5, "{text:#?}");
+        let kafka = checks(&config, &[port])
+            .into_iter()
+            .find(|check| check.name == "Kafka")
+            .expect("a Kafka check");
+        assert!(kafka.ok && kafka.detail.contains(KAFKA_TO_FETCH));
         assert!(
             text.iter()
                 .any(|t| t == &format!("port {port} on 127.0.0.1 is in use")),
             "{text:#?}"
         );
         assert!(blockers.iter().all(|b| !b.fix.is_empty()));
+        // A presenter's app has no checkout: no fix sends them into the repository's scripts.
+        assert!(
+            blockers.iter().all(|b| !b.fix.contains("tests/")),
+            "{blockers:#?}"
+        );
     }
 }

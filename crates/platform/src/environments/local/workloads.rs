@@ -62,19 +62,20 @@ fn java_workload(config: &LocalConfig, role: &str) -> Command {
     command
 }
 
-/// A sidecar process watching a workload through its JMX port.
+/// A sidecar process watching a workload through its JMX port. Fails with a sentence when
+/// the sidecar binary cannot be resolved.
 pub fn sidecar_command(
     config: &LocalConfig,
     id: &str,
     sidecar_type: &str,
     jmx_port: u16,
     workload: &str,
-) -> Command {
-    let mut command = Command::new(&config.sidecar);
+) -> Result<Command, String> {
+    let mut command = config.sidecar.command()?;
     command
         .args(["--bootstrap", &bootstrap(&config.ports, config.brokers)])
         .args(["--id", id, "--type", sidecar_type, "--workload", workload])
         .args(["--jmx", &format!("127.0.0.1:{jmx_port}")])
         .env("RUST_LOG", "info,librdkafka=warn");
-    command
+    Ok(command)
 }
