@@ -46,6 +46,21 @@ mod session;
 mod value;
 mod worker;
 
+/// The environment variable j4rs reads once, on its first log line, to decide what it
+/// prints on stdout (`debug`, `info`, `warn`, `error` or `disabled`; it defaults to `warn`).
+const J4RS_CONSOLE: &str = "J4RS_CONSOLE_LOG_LEVEL";
+
+/// Stops j4rs from printing on stdout unless `J4RS_CONSOLE_LOG_LEVEL` says otherwise. It
+/// prints "An Exception was thrown by Java..." for every JMX call that fails, e.g. each
+/// poll of a broker that is down, while the call's error already reaches its caller with
+/// its context. Call it first thing in `main`: setting a variable races with other
+/// threads reading the environment.
+pub fn quiet_j4rs_console() {
+    if std::env::var_os(J4RS_CONSOLE).is_none() {
+        std::env::set_var(J4RS_CONSOLE, "disabled");
+    }
+}
+
 pub use client::{JmxClient, DEFAULT_TIMEOUT};
 pub use error::JmxError;
 pub use jvm::{prepare_jvm, JASSETS_ENV};

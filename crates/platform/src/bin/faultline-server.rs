@@ -58,10 +58,11 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    faultline_jmx::quiet_j4rs_console();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,librdkafka=warn".into()),
+                .unwrap_or_else(|_| "info,librdkafka=warn,j4rs=off".into()),
         )
         .init();
     let args = Args::parse();

@@ -250,7 +250,7 @@ impl DockerEnvironment {
             .await?;
         progress
             .step(
-                "Wait for the sidecars to register",
+                "Wait for the sidecars' registrations on Kafka",
                 readiness::registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]),
             )
             .await?;

@@ -322,7 +322,7 @@ impl LocalEnvironment {
             }
             progress
                 .step(
-                    "Wait for the sidecars to register",
+                    "Wait for the sidecars' registrations on Kafka",
                     readiness::registrations(&kafka, &[PRODUCER_ID, CONSUMER_ID]),
                 )
                 .await?;

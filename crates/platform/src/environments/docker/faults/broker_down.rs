@@ -2,13 +2,20 @@
 //! freezer cgroup: it keeps its sockets open and answers nothing) or stopped (SIGTERM,
 //! then SIGKILL after 30 s); revert unpauses or starts it again.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
+use backon::{ConstantBuilder, Retryable};
 
 use super::super::{broker_service, DockerEnvironment};
 use crate::chaos::{misrouted, DownMode, Executor, Fault, FaultKind, NoReceipt};
 
 /// How long a clean shutdown may take before the engine kills the broker.
 const SHUTDOWN_GRACE_S: i32 = 30;
+/// A pause the freezer refused is tried again up to 3 times, half a second apart.
+const FREEZER_RETRIES: ConstantBuilder = ConstantBuilder::new()
+    .with_delay(Duration::from_millis(500))
+    .with_max_times(3);
 
 /// The broker containers, by Kafka `node.id`.
 #[async_trait]
@@ -32,7 +39,17 @@ impl BrokerContainers for DockerEnvironment {
                     .build();
                 docker.kill_container(&id, Some(options)).await
             }
-            DownMode::Pause => docker.pause_container(&id).await,
+            DownMode::Pause => {
+                // cgroup v1's freezer gives up ("unable to freeze") when a task it must stop
+                // is in an uninterruptible wait; a moment later it freezes.
+                (|| docker.pause_container(&id))
+                    .retry(FREEZER_RETRIES)
+                    .when(|error| error.to_string().contains("unable to freeze"))
+                    .notify(|error, after| {
+                        tracing::warn!(%service, %error, ?after, "pausing again: the freezer refused")
+                    })
+                    .await
+            }
             DownMode::Stop => {
                 let options = bollard::query_parameters::StopContainerOptionsBuilder::default()
                     .t(SHUTDOWN_GRACE_S)
