@@ -68,16 +68,20 @@ function stackPids() {
   }
 }
 
-/** Live processes whose command line starts with `program`, as argument lists. */
-function processesOf(program) {
+/** Every live process's command line, as argument lists. */
+function commandLines() {
   return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
     try {
-      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      return args[0] === program ? [args] : [];
+      return [fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)];
     } catch {
       return [];
     }
   });
+}
+
+/** Live processes whose command line starts with `program`, as argument lists. */
+function processesOf(program) {
+  return commandLines().filter((args) => args[0] === program);
 }
 
 /**
@@ -140,7 +144,7 @@ test('the installed app starts the local environment from what its package carri
   const kafka = await eventually(async () => (await texts('#launch-checks li')).find((text) => text.includes('Kafka')), {
     what: 'the Kafka pre-flight check',
   });
-  assert.match(kafka, /will be fetched from Maven Central/);
+  assert.match(kafka, /will be fetched from the Maven mirror at http:\/\/127\.0\.0\.1:\d+ \(FAULTLINE_MAVEN_REPOSITORY\)/);
   await clickWhenReady('#launch-start:not([disabled])', 'an enabled Start button for local');
   await eventually(async () => {
     const cards = await webdriver.findAll('.sidecar-card');
@@ -154,7 +158,7 @@ test('the installed app starts the local environment from what its package carri
   // Running, the panel is a bar: its details hold the steps.
   await clickWhenReady('#launch-toggle:not([hidden])', 'the Details button');
   const steps = await texts('#launch-steps li');
-  assert.ok(steps.some((step) => /Fetch Apache Kafka .* jars from Maven Central/.test(step) && /jars, \d+ MB fetched/.test(step)), steps.join('\n'));
+  assert.ok(steps.some((step) => /Fetch Apache Kafka .* jars from the Maven mirror at /.test(step) && /46 jars, [\d.]+ MB fetched/.test(step)), steps.join('\n'));
   assert.ok(mirror.served.some((file) => file.endsWith('/kafka_2.13-4.1.1.jar')), 'the app fetched Kafka over HTTP');
   // The sidecars are the package's binary, started through tauri-plugin-shell's sidecar API;
   // Toxiproxy is the package's too.
@@ -163,6 +167,15 @@ test('the installed app starts the local environment from what its package carri
     assert.ok(sidecars.some((args) => args.includes(id)), `a /usr/bin/faultline-sidecar for ${id}: ${JSON.stringify(sidecars)}`);
   }
   assert.equal(processesOf('/usr/bin/faultline-toxiproxy').length, 1, 'the bundled Toxiproxy runs');
+  // The workloads run from the package's jar, the brokers from the jars the app fetched.
+  // (`-Dfaultline.node=` marks the stack's JVMs, under the scratch cache.)
+  const ours = commandLines().filter((args) => args.some((arg) => arg.startsWith(`-Dfaultline.node=${cache}`)));
+  const workloads = ours.filter((args) => args.includes('-jar'));
+  assert.equal(workloads.length, 2, JSON.stringify(ours));
+  assert.ok(workloads.every((args) => args.includes('/usr/lib/Faultline/faultline-workloads.jar')), JSON.stringify(workloads));
+  const brokers = ours.filter((args) => args.includes('kafka.Kafka'));
+  assert.equal(brokers.length, 3, JSON.stringify(ours));
+  assert.ok(brokers.every((args) => args.some((arg) => arg.includes(path.join(cache, 'kafka-4.1.1', 'libs')))), 'brokers run from the fetched jars');
   // The shell plugin's scope: the bundled sidecar's --version, nothing else.
   const [named] = await texts('#launch-sidecar');
   assert.match(named ?? '', /^Bundled sidecar: faultline-sidecar \d+\.\d+\.\d+/);
@@ -182,5 +195,6 @@ test('the installed app starts the local environment from what its package carri
     timeoutMs: 90000,
     what: 'local stopped',
   });
-  assert.deepEqual(processesOf('/usr/bin/faultline-sidecar'), [], 'no sidecar left after stop');
+  // (Pre-flight runs `faultline-sidecar --version` now and then: only watching ones count.)
+  assert.deepEqual(processesOf('/usr/bin/faultline-sidecar').filter((args) => args.includes('--id')), [], 'no sidecar left after stop');
 });

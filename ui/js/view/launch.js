@@ -204,7 +204,9 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
     const choice = launch.choices.find((c) => c.kind === selected);
     const needsBootstrap = asksBootstrap() && !el.bootstrap.value.trim();
     el.start.disabled = busy || requesting || !choice?.available || !report || blockers.length > 0 || needsBootstrap;
-    setText(el.start, launch.state === 'starting' || requesting ? 'Starting…' : `Start ${selected ?? ''}`.trim());
+    // `requesting` covers a Stop as well: only a request made while nothing runs is a start.
+    const starting = launch.state === 'starting' || (requesting && !BUSY.has(launch.state));
+    setText(el.start, launch.state === 'stopping' ? 'Stopping…' : starting ? 'Starting…' : `Start ${selected ?? ''}`.trim());
   }
 
   function renderSteps() {

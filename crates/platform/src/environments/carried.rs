@@ -23,9 +23,13 @@ fn candidates(relative: &str) -> Vec<PathBuf> {
     ]
 }
 
-/// The first place `relative` is carried and exists, if any.
+/// The first place `relative` is carried and exists, if any, without `..` in it (messages
+/// show `/usr/lib/Faultline/...`, not `/usr/bin/../lib/Faultline/...`).
 pub fn find(relative: &str) -> Option<PathBuf> {
-    candidates(relative).into_iter().find(|path| path.exists())
+    let found = candidates(relative)
+        .into_iter()
+        .find(|path| path.exists())?;
+    Some(found.canonicalize().unwrap_or(found))
 }
 
 /// `$variable` when set, else the first place `relative` is carried, else the first

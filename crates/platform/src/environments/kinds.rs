@@ -74,14 +74,20 @@ pub struct Host {
     pub docker_running: bool,
     /// MemAvailable in MiB; `None` where the system does not say.
     pub memory_available_mib: Option<u64>,
+    /// A previous Faultline left its local stack running (it crashed, was killed, or was
+    /// told to leave it running on quit), whole enough for a local start to adopt it.
+    pub local_stack_running: bool,
 }
 
 impl Host {
-    /// Looks at this machine now: probes the Docker socket and reads /proc/meminfo.
+    /// Looks at this machine now: probes the Docker socket, reads /proc/meminfo and the
+    /// local stack's record.
     pub fn survey() -> Self {
         Self {
             docker_running: docker::engine_running(),
             memory_available_mib: super::preflight::available_memory_mib(),
+            local_stack_running: local::LocalEnvironment::new(local::LocalConfig::default())
+                .left_running(),
         }
     }
 }

@@ -164,8 +164,8 @@ mod tests {
     #[test]
     fn each_kind_is_checked_against_its_registered_needs() {
         let host = Host {
-            docker_running: false,
             memory_available_mib: Some(1024),
+            ..Host::default()
         };
         let local = run("local", Err("cannot build"), &host);
         assert_eq!(

@@ -16,6 +16,9 @@ pub fn detect(host: &Host) -> Detection {
         };
         match detect(host) {
             Ok(why) => return picked(kind, &why),
+            // An empty reason is a kind that is preferred only now and then (local, with a
+            // stack left running): it has nothing to say when it is not.
+            Err(why) if why.is_empty() => {}
             Err(why) => passed_over.push(why),
         }
     }
@@ -78,6 +81,20 @@ mod tests {
     }
 
     #[test]
+    fn a_local_stack_left_running_is_picked_to_be_adopted() {
+        let host = Host {
+            local_stack_running: true,
+            ..with_docker(true)
+        };
+        let detection = detect(&host);
+        assert_eq!(detection.kind, "local");
+        assert_eq!(
+            detection.reason,
+            "Faultline's local stack from an earlier run is still running (Start adopts it) → local"
+        );
+    }
+
+    #[test]
     fn every_kind_is_offered_and_local_only_when_its_preflight_passes() {
         let missing = PreflightCheck::failed(
             "Kafka",
@@ -104,7 +121,10 @@ mod tests {
                 ("external", true)
             ]
         );
-        assert_eq!(blocked[1].reason, "Apache Kafka's jars are not in /x");
+        assert_eq!(
+            blocked[1].reason,
+            "Apache Kafka's jars are not in /x: fetch them"
+        );
         assert_eq!(
             blocked[1].title,
             "Local: real Kafka ×3, Toxiproxy, Java workloads"

@@ -85,6 +85,25 @@ pub fn repository() -> String {
     repository_from(std::env::var(REPOSITORY_VARIABLE).ok())
 }
 
+/// Where `repository` is, for a presenter: "Maven Central", or "the Maven mirror at URL
+/// (FAULTLINE_MAVEN_REPOSITORY)".
+pub fn source_name(repository: &str) -> String {
+    if repository == MAVEN_CENTRAL {
+        "Maven Central".into()
+    } else {
+        format!("the Maven mirror at {repository} ({REPOSITORY_VARIABLE})")
+    }
+}
+
+/// What to do when a fetch from `repository` failed, in a sentence.
+pub fn advice(repository: &str) -> String {
+    if repository == MAVEN_CENTRAL {
+        "check the internet connection and start again (the jars fetched so far are kept), or choose rehearsal".into()
+    } else {
+        format!("check that mirror, or unset {REPOSITORY_VARIABLE} to fetch from Maven Central; or choose rehearsal")
+    }
+}
+
 fn repository_from(variable: Option<String>) -> String {
     variable
         .map(|value| value.trim().trim_end_matches('/').to_owned())
@@ -255,9 +274,10 @@ async fn download(
     reporter: &mut Reporter<'_>,
 ) -> Result<(), FetchError> {
     let url = jar.url(repository);
+    // The URL is named once, by the variant's sentence.
     let network = |error: reqwest::Error| FetchError::Network {
         url: url.clone(),
-        detail: causes(&error),
+        detail: causes(&error.without_url()),
     };
     let mut response = client.get(&url).send().await.map_err(network)?;
     if !response.status().is_success() {

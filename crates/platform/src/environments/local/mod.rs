@@ -135,6 +135,11 @@ impl LocalEnvironment {
         alive(TOXIPROXY) && (1..=self.config.brokers).any(|b| alive(&broker_name(b)))
     }
 
+    /// Whether a previous Faultline's stack runs here, whole enough to adopt.
+    pub fn left_running(&self) -> bool {
+        StackFile::load(&self.config.run_dir).is_some_and(|previous| self.adoptable(&previous))
+    }
+
     async fn adopt_or_clean(&self) -> Result<bool, String> {
         let Some(previous) = StackFile::load(&self.config.run_dir) else {
             return Ok(false);
@@ -266,10 +271,14 @@ impl LocalEnvironment {
                 )
                 .await?;
             if !kafka_jars::complete(&self.config.kafka_libs) {
-                let step = format!("Fetch Apache Kafka {KAFKA_VERSION}'s jars from Maven Central");
+                let repository = kafka_jars::repository();
+                let step = format!(
+                    "Fetch Apache Kafka {KAFKA_VERSION}'s jars from {}",
+                    kafka_jars::source_name(&repository)
+                );
                 let updates = progress.updates(&step);
                 progress
-                    .step_saying(&step, self.fetch_kafka(&updates))
+                    .step_saying(&step, self.fetch_kafka(&repository, &updates))
                     .await?;
             }
             progress
@@ -334,25 +343,20 @@ impl LocalEnvironment {
     /// percent; says what it fetched ("46 jars, 43 MB fetched").
     async fn fetch_kafka(
         &self,
+        repository: &str,
         updates: &(impl Fn(String, Option<u8>) + Send + Sync),
     ) -> Result<String, String> {
         let jars = kafka_jars::manifest();
-        let fetched = kafka_jars::fetch(
-            &self.config.kafka_libs,
-            jars,
-            &kafka_jars::repository(),
-            |done, total| {
+        let fetched =
+            kafka_jars::fetch(&self.config.kafka_libs, jars, repository, |done, total| {
                 let percent = (done * 100).checked_div(total).unwrap_or(100);
                 updates(
                     format!("{} of {}", megabytes(done), megabytes(total)),
                     Some(u8::try_from(percent).unwrap_or(100)),
                 );
-            },
-        )
-        .await
-        .map_err(|error| {
-            format!("{error}; connect to the internet and start again, or choose rehearsal")
-        })?;
+            })
+            .await
+            .map_err(|error| format!("{error}; {}", kafka_jars::advice(repository)))?;
         Ok(format!(
             "{} jars, {} fetched",
             fetched.jars,
@@ -516,8 +520,7 @@ impl LocalEnvironment {
 
     /// SIGKILL to one broker (the fault "broker crashed").
     pub async fn kill_broker(&self, broker: i32) -> Result<(), String> {
-        let record = self.broker_record(broker).await?;
-        record.signal(Signal::SIGKILL)
+        self.broker_record(broker).await?.kill().await
     }
 
     pub(crate) async fn broker_record(&self, broker: i32) -> Result<ProcessRecord, String> {

@@ -13,7 +13,7 @@ use crate::wire::PreflightCheck;
 const REINSTALL: &str = "reinstall Faultline, whose package carries it (in a checkout of its repository, `make run` builds it)";
 
 /// What the Kafka check says while the jars are still to be fetched (not a blocker).
-pub const KAFKA_TO_FETCH: &str = "will be fetched from Maven Central";
+pub const KAFKA_TO_FETCH: &str = "will be fetched from";
 
 /// Something that stops the local environment from starting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +57,10 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
         PreflightCheck::passed(
             "Kafka",
             format!(
-                "Apache Kafka {KAFKA_VERSION}'s jars ({} jars, {}) {KAFKA_TO_FETCH} into {} on start (needs the internet once)",
+                "Apache Kafka {KAFKA_VERSION}'s jars ({} jars, {}) {KAFKA_TO_FETCH} {} into {} on start (needs the network once)",
                 kafka_jars::manifest().len(),
                 megabytes(kafka_jars::manifest().iter().map(|jar| jar.size).sum()),
+                kafka_jars::source_name(&kafka_jars::repository()),
                 config.kafka_libs.display()
             ),
         )

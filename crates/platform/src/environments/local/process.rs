@@ -136,6 +136,14 @@ impl ProcessRecord {
         reap(self.pid);
     }
 
+    /// SIGKILL, then reaps it once it has exited (within 5 s), so no zombie of ours stays
+    /// in the process list until Faultline exits. Errors: as [`Self::signal`].
+    pub async fn kill(&self) -> Result<(), String> {
+        self.signal(Signal::SIGKILL)?;
+        self.exited_within(Duration::from_secs(5)).await;
+        Ok(())
+    }
+
     /// Reaps it as soon as it has exited; false if it still runs after `within`.
     async fn exited_within(&self, within: Duration) -> bool {
         super::wait_until(within, || {
