@@ -66,6 +66,7 @@ fn a_bad_kafka_config_file_names_the_file_and_line() {
         "--listen",
         "127.0.0.1:0",
     ]);
+    let _ = std::fs::remove_file(&path);
     assert_ne!(code, Some(0));
     assert!(
         output.contains(&format!("{}:2: expected `key=value`", path.display())),
