@@ -114,8 +114,8 @@ async fn restore_all_reverts_every_fault_and_verifies_green() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_scenario_at_a_time_and_broken_files_are_named() {
     init_logging();
-    let dir = std::env::temp_dir().join(format!("faultline-user-scenarios-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().to_path_buf();
     std::fs::write(
         dir.join("my-broken.toml"),
         "id = \"mine\"\ntitle = \"Mine\"\nsummary = \"x\"\nenvironments = [\"rehearsal\"]\n\n[[step]]\nat = \"soon\"\n",

@@ -17,13 +17,12 @@ use faultline_platform::environments::RehearsalEnvironment;
 use faultline_platform::{Headless, StageOptions};
 use serde_json::{json, Value};
 
-/// A folder of the test's own, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("faultline-ledger-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A folder of the test's own, removed when dropped.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("faultline-ledger-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// One ledger line as Faultline writes it: CRC-32 of the JSON, in hex, a space, the JSON.
@@ -79,7 +78,8 @@ async fn assert_clean(environment: &RehearsalEnvironment, platform: &Headless) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fault_that_cannot_be_written_down_is_refused_and_not_listed() {
     init_logging();
-    let dir = scratch("unwritable");
+    let scratch = scratch("unwritable");
+    let dir = scratch.path().to_path_buf();
     // The ledger's folder is a regular file, so nothing can be created in it. A chmod
     // would not do: the tests run as root, whom file modes do not stop.
     let state = dir.join("state");
@@ -138,7 +138,8 @@ async fn a_fault_that_cannot_be_written_down_is_refused_and_not_listed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ledger_cut_in_the_middle_of_an_entry_still_reverts_every_complete_one() {
     init_logging();
-    let dir = scratch("cut");
+    let scratch = scratch("cut");
+    let dir = scratch.path().to_path_buf();
     let ledger = dir.join("faults-rehearsal.json");
     let (environment, _kafka) = rehearsal(&["producer-1"], Duration::from_secs(2)).await;
     // What a crashed run left: two latency faults written down and applied, and a third
@@ -256,7 +257,8 @@ impl Drop for Immutable {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_immutable_ledger_is_a_warning_at_every_start() {
     init_logging();
-    let dir = scratch("immutable");
+    let scratch = scratch("immutable");
+    let dir = scratch.path().to_path_buf();
     let ledger = dir.join("faults-rehearsal.json");
     std::fs::write(&ledger, latency_added("fault-1", 1, 500)).unwrap();
     let immutable = Immutable::new(&ledger);

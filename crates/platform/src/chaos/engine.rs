@@ -473,12 +473,11 @@ mod tests {
         }
     }
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("faultline-engine-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    fn scratch(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("faultline-engine-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn chaos(environment: Arc<FakeEnvironment>, ledger: std::path::PathBuf) -> Chaos {
@@ -493,7 +492,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_fault_that_cannot_be_written_down_never_reaches_the_environment() {
-        let dir = scratch("unwritable");
+        let scratch = scratch("unwritable");
+        let dir = scratch.path().to_path_buf();
         std::fs::write(dir.join("state"), "a file, not a folder").unwrap();
         let environment = Arc::new(FakeEnvironment::default());
         let chaos = chaos(environment.clone(), dir.join("state").join("faults.json"));
@@ -505,7 +505,8 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_targets_and_failed_applies_leave_nothing_behind() {
-        let dir = scratch("targets");
+        let scratch = scratch("targets");
+        let dir = scratch.path().to_path_buf();
         let ledger = dir.join("faults.json");
         let environment = Arc::new(FakeEnvironment {
             refuse: true,
@@ -541,7 +542,8 @@ mod tests {
 
     #[tokio::test]
     async fn kinds_without_an_executor_and_values_its_executor_refuses_touch_nothing() {
-        let dir = scratch("refusals");
+        let scratch = scratch("refusals");
+        let dir = scratch.path().to_path_buf();
         let environment = Arc::new(FakeEnvironment::default());
         let chaos = chaos(environment.clone(), dir.join("faults.json"));
         let unsupported = chaos
@@ -576,7 +578,8 @@ mod tests {
 
     #[tokio::test]
     async fn leftovers_are_reverted_and_what_was_never_applied_is_struck_untouched() {
-        let dir = scratch("leftovers");
+        let scratch = scratch("leftovers");
+        let dir = scratch.path().to_path_buf();
         let ledger = dir.join("faults.json");
         {
             let chaos = chaos(Arc::new(FakeEnvironment::default()), ledger.clone());

@@ -484,13 +484,12 @@ mod tests {
     use super::*;
     use crate::chaos::Fault;
 
-    /// A folder of the test's own under the temporary directory, emptied first.
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("faultline-ledger-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    /// A folder of the test's own under the temporary directory, removed when it is dropped.
+    fn scratch(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("faultline-ledger-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn entry(id: &str, broker: i32) -> Entry {
@@ -523,7 +522,8 @@ mod tests {
 
     #[test]
     fn entries_survive_a_restart_and_removal_is_persisted() {
-        let path = scratch("restart").join("faults.json");
+        let scratch = scratch("restart");
+        let path = scratch.path().join("faults.json");
         let mut ledger = Ledger::open(path.clone());
         let fault = Fault::Partition { broker: 2 };
         ledger
@@ -567,7 +567,8 @@ mod tests {
                 "ms": 200, "jitter": 0}, "receipt": null, "appliedAtMs": 1, "runId": null}}),
             json!({"op": "receipt", "id": "f1", "receipt": old.clone()}),
         ];
-        let path = scratch("older-receipt").join("faults.json");
+        let scratch = scratch("older-receipt");
+        let path = scratch.path().join("faults.json");
         let text: String = lines
             .iter()
             .map(|record| {
@@ -584,7 +585,8 @@ mod tests {
 
     #[test]
     fn a_cut_in_the_middle_of_an_entry_keeps_every_complete_one() {
-        let dir = scratch("cut");
+        let scratch = scratch("cut");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("faults.json");
         let mut ledger = Ledger::open(path.clone());
         for (id, broker) in [("a", 1), ("b", 2), ("c", 3)] {
@@ -625,7 +627,8 @@ mod tests {
 
     #[test]
     fn garbage_is_kept_aside_under_a_new_name_every_time() {
-        let dir = scratch("garbage");
+        let scratch = scratch("garbage");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("faults.json");
         let mut ledger = Ledger::open(path.clone());
         ledger.add(entry("a", 1)).unwrap();
@@ -658,7 +661,8 @@ mod tests {
 
     #[test]
     fn a_damaged_line_in_the_middle_spares_the_lines_after_it() {
-        let dir = scratch("middle");
+        let scratch = scratch("middle");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("faults.json");
         let mut ledger = Ledger::open(path.clone());
         ledger.add(entry("a", 1)).unwrap();
@@ -677,7 +681,8 @@ mod tests {
 
     #[test]
     fn a_failed_write_leaves_nothing_active() {
-        let dir = scratch("unwritable");
+        let scratch = scratch("unwritable");
+        let dir = scratch.path().to_path_buf();
         // The ledger's folder is a regular file: nothing can be created under it, even
         // by root (a chmod would not stop root).
         let blocker = dir.join("state");
@@ -690,7 +695,8 @@ mod tests {
 
     #[test]
     fn a_ledger_that_cannot_be_rewritten_is_a_warning_until_it_can() {
-        let dir = scratch("stuck");
+        let scratch = scratch("stuck");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("faults.json");
         let mut ledger = Ledger::open(path.clone());
         ledger.add(entry("a", 1)).unwrap();
@@ -713,7 +719,8 @@ mod tests {
 
     #[test]
     fn an_older_array_ledger_is_read_and_converted() {
-        let dir = scratch("old");
+        let scratch = scratch("old");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("faults.json");
         let old = vec![entry("a", 1), entry("b", 2)];
         std::fs::write(&path, serde_json::to_vec_pretty(&old).unwrap()).unwrap();

@@ -129,6 +129,11 @@ impl<'a> Progress<'a> {
     }
 }
 
+/// A byte count as a step shows it: decimal megabytes with one digit ("44.2 MB").
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
 #[cfg(test)]
 mod tests {
     use parking_lot::Mutex;
@@ -193,9 +198,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// A byte count as a step shows it: decimal megabytes with one digit ("44.2 MB").
-pub fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
 }

@@ -106,8 +106,8 @@ mod tests {
 
     #[test]
     fn a_broken_user_file_is_reported_and_the_rest_still_load() {
-        let dir = std::env::temp_dir().join(format!("faultline-scenarios-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_path_buf();
         std::fs::write(dir.join("broken.toml"), "id = \"broken\"\ntitle = [\n").unwrap();
         let library = Library::load(Some(&dir));
         assert_eq!(library.scenarios.len(), 6);

@@ -216,8 +216,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_started_process_is_ours_until_stopped() {
-        let dir = std::env::temp_dir().join(format!("faultline-process-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_path_buf();
         let mut command = Command::new("sleep");
         command.arg("30");
         let record = spawn("sleeper", command, &dir.join("sleeper.log")).unwrap();
@@ -250,9 +250,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_process_that_dies_at_once_reports_its_log() {
-        let dir =
-            std::env::temp_dir().join(format!("faultline-process-early-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_path_buf();
         let mut command = Command::new("sh");
         command.args(["-c", "echo 'port 1 is taken' >&2; exit 3"]);
         let record = spawn("quitter", command, &dir.join("quitter.log")).unwrap();
