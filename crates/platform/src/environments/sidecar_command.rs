@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
+use super::carried;
+
 type MakeCommand = dyn Fn() -> Result<Command, String> + Send + Sync;
 
 /// Makes a fresh `Command` for `faultline-sidecar`, without arguments, each time one is
@@ -36,15 +38,6 @@ impl SidecarCommand {
         }
     }
 
-    /// `faultline-sidecar` next to the running executable, else the bare name (PATH).
-    pub fn beside_this_executable() -> Self {
-        let beside = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join("faultline-sidecar")))
-            .filter(|path| path.exists());
-        Self::at(beside.unwrap_or_else(|| PathBuf::from("faultline-sidecar")))
-    }
-
     /// A new command for one sidecar process.
     ///
     /// # Errors
@@ -66,8 +59,13 @@ impl SidecarCommand {
 }
 
 impl Default for SidecarCommand {
+    /// `faultline-sidecar` where the app carries it (beside the executable first), else the
+    /// bare name (PATH).
     fn default() -> Self {
-        Self::beside_this_executable()
+        Self::at(
+            carried::find("faultline-sidecar")
+                .unwrap_or_else(|| PathBuf::from("faultline-sidecar")),
+        )
     }
 }
 

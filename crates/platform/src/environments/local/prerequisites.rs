@@ -89,8 +89,13 @@ pub fn checks(config: &LocalConfig, ports: &[u16]) -> Vec<PreflightCheck> {
             ),
             REINSTALL,
         ));
-        let sidecar = config.sidecar.program().unwrap_or_default();
-        let sidecar_runs = config.sidecar.command().is_ok_and(|mut command| {
+        // Resolved once: the desktop app's resolution goes through its shell plugin.
+        let command = config.sidecar.command();
+        let sidecar = command
+            .as_ref()
+            .map(|command| std::path::PathBuf::from(command.get_program()))
+            .unwrap_or_default();
+        let sidecar_runs = command.is_ok_and(|mut command| {
             command.arg("--version");
             succeeds(command)
         });
