@@ -5,9 +5,11 @@
 // version. No thresholds: numbers to compare, not a test (the behaviour is tested by
 // ui/tests/load.test.mjs).
 //
-//   node bench/dashboard-frames.mjs [--rate 1000] [--seconds 5]
+//   node bench/dashboard-frames.mjs [--rate 1000] [--seconds 5] [--json]
 //     --rate N      events a second; repeat it or give a comma list (default 100,1000,3000)
 //     --seconds S   how long each rate is measured (default 5)
+//     --json        print {header, rows} as one JSON line instead of the table (bench/run
+//                   folds the rows into its own table)
 //
 // Needs `npm ci` in ui/ (playwright-core, Chart.js) and Chromium (/usr/bin/chromium, or
 // CHROMIUM=path). Exits 0 when it ran, 1 when it cannot run at all, 2 on bad arguments.
@@ -19,14 +21,14 @@ const DEFAULT_RATES = [100, 1000, 3000];
 const DEFAULT_SECONDS = 5;
 
 function usage(message) {
-  console.error(`dashboard-frames: ${message}\nusage: node bench/dashboard-frames.mjs [--rate N[,N…]]… [--seconds S]`);
+  console.error(`dashboard-frames: ${message}\nusage: node bench/dashboard-frames.mjs [--rate N[,N…]]… [--seconds S] [--json]`);
   process.exit(2);
 }
 
 function options() {
   let values;
   try {
-    ({ values } = parseArgs({ options: { rate: { type: 'string', multiple: true }, seconds: { type: 'string' } } }));
+    ({ values } = parseArgs({ options: { rate: { type: 'string', multiple: true }, seconds: { type: 'string' }, json: { type: 'boolean' } } }));
   } catch (error) {
     usage(error.message);
   }
@@ -34,7 +36,7 @@ function options() {
   const seconds = values.seconds === undefined ? DEFAULT_SECONDS : Number(values.seconds);
   if (!rates.every((r) => Number.isInteger(r) && r > 0)) usage(`--rate wants positive whole numbers, got ${values.rate.join(' ')}`);
   if (!(Number.isFinite(seconds) && seconds > 0)) usage(`--seconds wants a positive number, got ${values.seconds}`);
-  return { rates, seconds };
+  return { rates, seconds, json: values.json === true };
 }
 
 function machine() {
@@ -70,7 +72,7 @@ function table(rows) {
 }
 
 async function main() {
-  const { rates, seconds } = options();
+  const { rates, seconds, json } = options();
   let harness;
   let frames;
   try {
@@ -110,7 +112,7 @@ async function main() {
       'load      dev fake platform (ui/tests/mockplatform.mjs): N signal events/s in 10 ms batches over 4 sidecars, plus its usual script; page 1280x720',
       'columns   frame ms = requestAnimationFrame intervals; long tasks = main-thread tasks >= 50 ms; events applied = WebSocket events the page handled in the window',
     ];
-    console.log(`${header.join('\n')}\n\n${table(rows)}`);
+    console.log(json ? JSON.stringify({ header, rows }) : `${header.join('\n')}\n\n${table(rows)}`);
   } finally {
     await browser.close();
     built.remove();

@@ -47,6 +47,11 @@ bash tests/scripts/fuzz.sh 12
 stage "dashboard in Chromium against the real server; the desktop app through tauri-driver"
 (cd ui && xvfb-run -a dbus-run-session -- node --test tests/)
 
+# The benchmarks' smoke mode: every section runs and the table prints (debug build, one
+# repetition, no timing asserted); the table is left in artifacts/bench-smoke.md.
+stage "benchmarks, smoke mode (bench/run --quick --smoke)"
+bash bench/run --quick --smoke
+
 stage "desktop .deb: bundle, install with apt, launch the installed app"
 bash tests/scripts/test-deb.sh
 

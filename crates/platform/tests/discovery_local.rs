@@ -102,9 +102,8 @@ async fn a_transaction_marker_at_the_end_of_a_partition_does_not_stall_the_repla
     // A leader that took over partition 0 after the commit (the third broker joining late
     // moves leaders) reports a stale high watermark until its followers fetch once more, so
     // the precondition is awaited, not read once.
-    let partition_0_end = |marked: &[(i32, i64)]| {
-        marked.iter().find(|(p, _)| *p == 0).map(|(_, end)| *end)
-    };
+    let partition_0_end =
+        |marked: &[(i32, i64)]| marked.iter().find(|(p, _)| *p == 0).map(|(_, end)| *end);
     let marked = eventually(Duration::from_secs(15), || async {
         let marked = ends(&kafka).await;
         (partition_0_end(&marked) == Some(2)).then_some(marked)

@@ -7,9 +7,12 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
+use rdkafka::bindings;
 use rdkafka::mocking::{MockCluster, MockCoordinator};
-use rdkafka::producer::DefaultProducerContext;
+use rdkafka::producer::{BaseProducer, DefaultProducerContext, Producer};
+use rdkafka::ClientConfig;
 
+use super::mock_waker::MockWaker;
 use super::replication::{LeaderChange, Placement, Replication};
 use crate::environments::ReplicationReading;
 
@@ -30,8 +33,8 @@ pub struct EmbeddedCluster {
     replication: Arc<Mutex<Replication>>,
 }
 
-/// The mock as `MockCluster::new` makes it.
-type Mock = MockCluster<'static, DefaultProducerContext>;
+/// The mock brokers, borrowed from the client that owns them.
+type Mock<'a> = MockCluster<'a, DefaultProducerContext>;
 
 type Reply = mpsc::SyncSender<Result<(), String>>;
 
@@ -177,33 +180,37 @@ fn serve(
     ready: mpsc::SyncSender<Result<String, String>>,
     commands: mpsc::Receiver<Op>,
 ) {
-    let cluster = match MockCluster::new(brokers) {
-        Ok(cluster) => cluster,
+    // librdkafka makes the mock brokers for a client configured with
+    // `test.mock.num.brokers`; that client owns them and lives as long as this thread.
+    let owner: BaseProducer = match ClientConfig::new()
+        .set("test.mock.num.brokers", brokers.to_string())
+        .create()
+    {
+        Ok(owner) => owner,
         Err(error) => {
             let _ = ready.send(Err(format!("cannot create the embedded cluster: {error}")));
             return;
         }
     };
-    let factor = brokers.min(3);
-    for (name, partitions) in &topics {
-        if let Err(error) = cluster.create_topic(name, *partitions, factor) {
-            let _ = ready.send(Err(format!("cannot create topic {name}: {error}")));
+    let Some(cluster) = owner.client().mock_cluster() else {
+        let _ = ready.send(Err("librdkafka made no mock brokers for the embedded cluster".into()));
+        return;
+    };
+    no_initial_rebalance_delay(&owner);
+    let waker = match MockWaker::start(&cluster.bootstrap_servers()) {
+        Ok(waker) => waker,
+        Err(error) => {
+            let _ = ready.send(Err(format!(
+                "cannot start the embedded cluster's waker: {error}"
+            )));
             return;
         }
-    }
-    // The mock picks each partition's leader at random and hashes each group to a broker;
-    // start from the preferred ones.
-    let leaders = replication.lock().leaders();
-    for change in &leaders {
-        if let Err(error) = set_leader(&cluster, change) {
-            let _ = ready.send(Err(error));
-            return;
-        }
-    }
-    for broker in 1..=brokers {
-        if let Err(error) = cluster.broker_round_trip_time(broker, round_trip) {
-            tracing::warn!(broker, %error, "cannot set the embedded broker's round trip");
-        }
+    };
+    if let Err(error) =
+        waker.during(|| set_up(&cluster, brokers, round_trip, &topics, &replication))
+    {
+        let _ = ready.send(Err(error));
+        return;
     }
     let _ = ready.send(Ok(cluster.bootstrap_servers()));
     loop {
@@ -212,44 +219,106 @@ fn serve(
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let (result, reply, changes) = match op {
-            None => (Ok(()), None, Vec::new()),
-            Some(Op::BrokerDown(id, reply)) => {
-                let result = cluster.broker_down(id);
-                let changes = match result {
-                    Ok(()) => replication.lock().broker_down(id),
-                    Err(_) => Vec::new(),
-                };
-                (result, Some(reply), changes)
-            }
-            Some(Op::CutOff(id, reply)) => (cluster.broker_down(id), Some(reply), Vec::new()),
-            Some(Op::BrokerUp(id, reply)) => {
-                let result = cluster.broker_up(id);
-                let changes = match result {
-                    Ok(()) => replication.lock().broker_up(id, Instant::now()),
-                    Err(_) => Vec::new(),
-                };
-                (result, Some(reply), changes)
-            }
-            Some(Op::RoundTrip(id, delay, reply)) => (
-                cluster.broker_round_trip_time(id, delay),
-                Some(reply),
-                Vec::new(),
-            ),
+        let (result, reply) = match op {
+            None => (Ok(()), None),
             Some(Op::Stop) => break,
+            Some(op) => waker.during(|| obey(&cluster, &replication, op)),
         };
-        apply(&cluster, &changes);
         if let Some(reply) = reply {
             let _ = reply.send(result.map_err(|e| e.to_string()));
         }
         let changes = replication.lock().tick(Instant::now());
-        apply(&cluster, &changes);
+        if !changes.is_empty() {
+            waker.during(|| apply(&cluster, &changes));
+        }
     }
+}
+
+/// Kafka waits `group.initial.rebalance.delay.ms` (3 s by default, in librdkafka's mock
+/// too) before a new group's first rebalance, so rehearsal's demo consumer committed
+/// nothing, and the dashboard showed no lag, for 4 s after Start (measured by bench/run).
+/// The local environment's brokers set it to 0 (`local/kafka.rs`); this does the same for
+/// the mock, which rdkafka's safe API cannot configure.
+fn no_initial_rebalance_delay(owner: &BaseProducer) {
+    // SAFETY: `owner` is alive for the whole call, so the mock cluster it owns is too;
+    // `rd_kafka_handle_mock_cluster` returns null for a client without one (checked), and
+    // the setter takes the mock cluster's own lock.
+    unsafe {
+        let mock = bindings::rd_kafka_handle_mock_cluster(owner.client().native_ptr());
+        if !mock.is_null() {
+            bindings::rd_kafka_mock_group_initial_rebalance_delay_ms(mock, 0);
+        }
+    }
+}
+
+/// Creates the topics, puts every leader and coordinator where the replication model
+/// says, and sets each broker's round trip.
+fn set_up(
+    cluster: &Mock<'_>,
+    brokers: i32,
+    round_trip: Duration,
+    topics: &[TopicToCreate],
+    replication: &Mutex<Replication>,
+) -> Result<(), String> {
+    let factor = brokers.min(3);
+    for (name, partitions) in topics {
+        cluster
+            .create_topic(name, *partitions, factor)
+            .map_err(|error| format!("cannot create topic {name}: {error}"))?;
+    }
+    // The mock picks each partition's leader at random and hashes each group to a broker;
+    // start from the preferred ones.
+    let leaders = replication.lock().leaders();
+    for change in &leaders {
+        set_leader(cluster, change)?;
+    }
+    for broker in 1..=brokers {
+        if let Err(error) = cluster.broker_round_trip_time(broker, round_trip) {
+            tracing::warn!(broker, %error, "cannot set the embedded broker's round trip");
+        }
+    }
+    Ok(())
+}
+
+/// Carries out one command on the mock and moves the model with it.
+fn obey(
+    cluster: &Mock<'_>,
+    replication: &Mutex<Replication>,
+    op: Op,
+) -> (rdkafka::error::KafkaResult<()>, Option<Reply>) {
+    let (result, reply, changes) = match op {
+        Op::BrokerDown(id, reply) => {
+            let result = cluster.broker_down(id);
+            let changes = match result {
+                Ok(()) => replication.lock().broker_down(id),
+                Err(_) => Vec::new(),
+            };
+            (result, Some(reply), changes)
+        }
+        Op::CutOff(id, reply) => (cluster.broker_down(id), Some(reply), Vec::new()),
+        Op::BrokerUp(id, reply) => {
+            let result = cluster.broker_up(id);
+            let changes = match result {
+                Ok(()) => replication.lock().broker_up(id, Instant::now()),
+                Err(_) => Vec::new(),
+            };
+            (result, Some(reply), changes)
+        }
+        Op::RoundTrip(id, delay, reply) => (
+            cluster.broker_round_trip_time(id, delay),
+            Some(reply),
+            Vec::new(),
+        ),
+        // The loop stops on it before asking.
+        Op::Stop => (Ok(()), None, Vec::new()),
+    };
+    apply(cluster, &changes);
+    (result, reply)
 }
 
 /// Applies leader changes the model made. A change the mock refuses leaves the model ahead
 /// of it; that can only be a partition the mock lost, so it is logged, not fatal.
-fn apply(cluster: &Mock, changes: &[LeaderChange]) {
+fn apply(cluster: &Mock<'_>, changes: &[LeaderChange]) {
     for change in changes {
         if let Err(error) = set_leader(cluster, change) {
             tracing::warn!(%error, "embedded cluster: leader change not applied");
@@ -257,7 +326,7 @@ fn apply(cluster: &Mock, changes: &[LeaderChange]) {
     }
 }
 
-fn set_leader(cluster: &Mock, change: &LeaderChange) -> Result<(), String> {
+fn set_leader(cluster: &Mock<'_>, change: &LeaderChange) -> Result<(), String> {
     match (&change.placement, change.leader) {
         (Placement::Partition { topic, partition }, leader) => cluster
             .partition_leader(topic, *partition, leader)

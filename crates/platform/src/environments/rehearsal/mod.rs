@@ -5,6 +5,7 @@
 mod embedded_cluster;
 mod faults;
 mod kind;
+mod mock_waker;
 mod replication;
 mod workload;
 

@@ -1,0 +1,163 @@
+//! One environment brought up through the shipped server exactly as the launch panel does
+//! it (`POST /api/environment/start`), timed from the click to all green, and kept up for
+//! the sections that measure on it.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Result};
+use faultline_platform::environments::rehearsal::RehearsalConfig;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::events::EventLog;
+use crate::green::{self, Expected};
+use crate::server::Server;
+
+/// An environment kind and what all green needs on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    pub name: &'static str,
+    pub expected: Expected,
+    /// A scratch cache and config (rehearsal); local keeps the warm cache of Kafka's jars.
+    pub scratch: bool,
+    /// How long start → green may take before the bench gives up on it.
+    pub start_within: Duration,
+}
+
+pub fn rehearsal() -> Kind {
+    let config = RehearsalConfig::default();
+    Kind {
+        name: "rehearsal",
+        expected: Expected {
+            brokers: config.brokers as usize,
+            // Rehearsal's demo consumers run without a sidecar.
+            sidecars: config.producers.len(),
+            groups: 1,
+        },
+        scratch: true,
+        start_within: Duration::from_secs(90),
+    }
+}
+
+/// The local stack: three brokers, one producer and one consumer, each with its sidecar
+/// (as `tests/scenarios_local.rs` waits for).
+pub fn local() -> Kind {
+    Kind {
+        name: "local",
+        expected: Expected {
+            brokers: 3,
+            sidecars: 2,
+            groups: 1,
+        },
+        scratch: false,
+        start_within: Duration::from_secs(240),
+    }
+}
+
+/// Where one start's time went.
+#[derive(Debug, Clone)]
+pub struct StartTimes {
+    /// Process spawned → `/api/health` answers, ms.
+    pub spawn_to_health: f64,
+    /// Start clicked → the launch is `running`, ms.
+    pub start_to_running: f64,
+    /// Start clicked → all green, ms.
+    pub start_to_green: f64,
+    /// The launch panel's steps and how long each took, ms.
+    pub steps: Vec<(String, f64)>,
+}
+
+pub struct Session {
+    pub kind: Kind,
+    pub server: Server,
+    pub log: EventLog,
+    pub bootstrap: String,
+}
+
+impl Session {
+    /// Starts the server with nothing running, clicks Start, waits for all green.
+    pub async fn start(kind: Kind, log: &Path) -> Result<(Self, StartTimes)> {
+        let server =
+            Server::start(&["--env", kind.name, "--no-autostart"], kind.scratch, log).await?;
+        let spawn_to_health = server.spawned.elapsed().as_secs_f64() * 1000.0;
+        let events = EventLog::connect(server.addr).await?;
+        let clicked = Instant::now();
+        let (status, body) = server
+            .send(
+                Method::POST,
+                "/api/environment/start",
+                &json!({"kind": kind.name}),
+            )
+            .await?;
+        if status != 202 {
+            bail!("starting {} answered {status}: {body}", kind.name);
+        }
+        let green = green::wait(&events, 0, kind.expected, kind.start_within).await;
+        let launch = server.get("/api/launch").await?;
+        let green = match green {
+            Ok(green) => green,
+            Err(missing) => bail!(
+                "{} never turned green within {:?} ({missing}); launch state {}, error {}",
+                kind.name,
+                kind.start_within,
+                launch["state"],
+                launch["error"]
+            ),
+        };
+        let running = events
+            .first(0, Duration::ZERO, |e| {
+                e["type"] == "launch" && e["state"] == "running"
+            })
+            .await
+            .map(|(_, r)| r.at)
+            .unwrap_or(green.at);
+        let ms = |at: Instant| at.duration_since(clicked).as_secs_f64() * 1000.0;
+        let steps = launch["steps"]
+            .as_array()
+            .map(|steps| {
+                steps
+                    .iter()
+                    .map(|s| {
+                        let name = s["step"].as_str().unwrap_or("?").to_owned();
+                        (name, s["elapsedMs"].as_f64().unwrap_or(0.0))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let environment = server.get("/api/environment").await?;
+        let bootstrap = environment["bootstrapServers"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no bootstrap servers in {environment}"))?
+            .to_owned();
+        let times = StartTimes {
+            spawn_to_health,
+            start_to_running: ms(running),
+            start_to_green: ms(green.at),
+            steps,
+        };
+        Ok((
+            Self {
+                kind,
+                server,
+                log: events,
+                bootstrap,
+            },
+            times,
+        ))
+    }
+
+    /// Waits for all green from now on (a fresh event that finds everything green).
+    pub async fn green(&self, within: Duration) -> Result<crate::events::Received, String> {
+        green::wait(&self.log, self.log.len(), self.kind.expected, within).await
+    }
+
+    /// Stops the environment and the server.
+    pub async fn stop(self) {
+        let _ = self
+            .server
+            .send(Method::POST, "/api/environment/stop", &Value::Null)
+            .await;
+        self.server.stop().await;
+    }
+}
