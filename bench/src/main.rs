@@ -2,6 +2,7 @@
 //! run against the shipped `faultline-server`, printed as a Markdown table and written as
 //! JSON. Run it through `bench/run`, which builds what it needs.
 
+mod desktop;
 mod detection;
 mod environment;
 mod events;
@@ -45,11 +46,12 @@ struct Args {
     /// Environments to measure, comma-separated (rehearsal, local, docker).
     #[arg(long, value_delimiter = ',', default_value = "rehearsal")]
     env: Vec<String>,
-    /// Sections to run, comma-separated: environments (the --env ones), ingest, frames.
+    /// Sections to run, comma-separated: environments (the --env ones), ingest, replay,
+    /// desktop, frames.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "environments,ingest,frames"
+        default_value = "environments,ingest,replay,desktop,frames"
     )]
     only: Vec<String>,
     /// Where to write the JSON (a Markdown copy goes beside it, `.md`). Default:
@@ -96,6 +98,8 @@ pub struct Plan {
     pub replay_reps: usize,
     /// Real Apache Kafka (needs the local stack's cache), or the embedded cluster.
     pub replay_on_real_kafka: bool,
+    /// Launches of the desktop app.
+    pub desktop_runs: usize,
 }
 
 impl Plan {
@@ -119,6 +123,7 @@ impl Plan {
                 replay_sizes: vec![10, 1000],
                 replay_reps: 1,
                 replay_on_real_kafka: false,
+                desktop_runs: 1,
             }
         } else if args.quick {
             Self {
@@ -138,6 +143,7 @@ impl Plan {
                 replay_sizes: vec![10, 1000, 10_000, 100_000],
                 replay_reps: 1,
                 replay_on_real_kafka: true,
+                desktop_runs: 3,
             }
         } else {
             Self {
@@ -157,6 +163,7 @@ impl Plan {
                 replay_sizes: vec![10, 1000, 10_000, 100_000],
                 replay_reps: 5,
                 replay_on_real_kafka: true,
+                desktop_runs: 5,
             }
         }
     }
@@ -221,10 +228,16 @@ async fn run(args: &Args) -> Result<bool> {
     };
     let mut failed = false;
     let wanted = |section: &str| args.only.iter().any(|s| s == section);
-    let envs = if wanted("environments") { args.env.as_slice() } else { &[] };
+    let envs = if wanted("environments") {
+        args.env.as_slice()
+    } else {
+        &[]
+    };
     for env in envs {
         let outcome = match env.as_str() {
-            "rehearsal" => environment::measure(&plan, session::rehearsal(), &artifacts, &mut report).await,
+            "rehearsal" => {
+                environment::measure(&plan, session::rehearsal(), &artifacts, &mut report).await
+            }
             "local" => environment::measure(&plan, session::local(), &artifacts, &mut report).await,
             other => {
                 report.skipped.push(Skipped {
@@ -243,6 +256,11 @@ async fn run(args: &Args) -> Result<bool> {
     if wanted("replay") {
         let outcome = replay::measure(&plan, &artifacts, &mut report).await;
         failed |= !noted(&mut report, "replay/*", outcome);
+    }
+    if wanted("desktop") {
+        section("desktop app: launch → painted");
+        let outcome = desktop::measure(&repo, plan.desktop_runs, &mut report);
+        failed |= !noted(&mut report, "desktop/*", outcome);
     }
     if wanted("frames") {
         section("dashboard frames");

@@ -19,8 +19,8 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset};
 
 use crate::load;
-use crate::report::{Figure, Floor, Report, Target};
 use crate::report::Unit;
+use crate::report::{Figure, Floor, Report, Target};
 use crate::server::Server;
 use crate::stats::Summary;
 use crate::{section, Plan};
@@ -34,7 +34,9 @@ const PORT_BASE: u16 = 25000;
 pub async fn measure(plan: &Plan, artifacts: &std::path::Path, report: &mut Report) -> Result<()> {
     if plan.replay_on_real_kafka {
         section("replay: starting three real Kafka brokers (ports from 25000)");
-        let run_dir = tempfile::Builder::new().prefix("faultline-bench-replay-").tempdir()?;
+        let run_dir = tempfile::Builder::new()
+            .prefix("faultline-bench-replay-")
+            .tempdir()?;
         let stack = LocalEnvironment::new(LocalConfig {
             run_dir: run_dir.path().to_path_buf(),
             ports: Ports {
@@ -47,7 +49,9 @@ pub async fn measure(plan: &Plan, artifacts: &std::path::Path, report: &mut Repo
         let started = stack.start(&StepSink::new(|_| {})).await;
         let result = match started {
             Ok(kafka) => sizes(plan, &kafka, "local (real Kafka)", artifacts, report).await,
-            Err(error) => Err(anyhow!("the real Kafka cluster for the replay did not start: {error}")),
+            Err(error) => Err(anyhow!(
+                "the real Kafka cluster for the replay did not start: {error}"
+            )),
         };
         stack.stop().await;
         kill_recorded(run_dir.path());
@@ -68,7 +72,13 @@ pub async fn measure(plan: &Plan, artifacts: &std::path::Path, report: &mut Repo
     }
 }
 
-async fn sizes(plan: &Plan, kafka: &ClientSettings, env: &str, artifacts: &std::path::Path, report: &mut Report) -> Result<()> {
+async fn sizes(
+    plan: &Plan,
+    kafka: &ClientSettings,
+    env: &str,
+    artifacts: &std::path::Path,
+    report: &mut Report,
+) -> Result<()> {
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", &kafka.bootstrap)
         .set("linger.ms", "20")
@@ -77,13 +87,23 @@ async fn sizes(plan: &Plan, kafka: &ClientSettings, env: &str, artifacts: &std::
         .context("the replay's producer")?;
     let mut written = 0;
     for &size in &plan.replay_sizes {
-        section(&format!("replay: {size} registrations ×{}", plan.replay_reps));
+        section(&format!(
+            "replay: {size} registrations ×{}",
+            plan.replay_reps
+        ));
         write(&producer, written, size)?;
         written = size;
         let (mut listed, mut floors) = (Vec::new(), Vec::new());
         for rep in 0..plan.replay_reps {
             floors.push(read_to_end(kafka).await?);
-            listed.push(listed_after(kafka, size, &artifacts.join(format!("bench-replay-{size}-{rep}.log"))).await?);
+            listed.push(
+                listed_after(
+                    kafka,
+                    size,
+                    &artifacts.join(format!("bench-replay-{size}-{rep}.log")),
+                )
+                .await?,
+            );
         }
         let floor = Summary::of(&floors).map(|f| Floor {
             median: f.median,
@@ -98,9 +118,12 @@ async fn sizes(plan: &Plan, kafka: &ClientSettings, env: &str, artifacts: &std::
             listed,
         )
         .floor(floor)
-        .waits_on("process start; reading faultline.sidecars to its end; one status event per sidecar");
+        .waits_on(
+            "process start; reading faultline.sidecars to its end; one status event per sidecar",
+        );
         if size == 10_000 {
-            figure = figure.target(Target::p95_at_most("≤ 1 s, ≤ 2× floor", 1000.0).with_ratio_at_most(2.0));
+            figure = figure
+                .target(Target::p95_at_most("≤ 1 s, ≤ 2× floor", 1000.0).with_ratio_at_most(2.0));
         }
         report.figures.push(figure);
     }
@@ -116,7 +139,10 @@ fn write(producer: &BaseProducer, from: usize, to: usize) -> Result<()> {
         let key = id.to_string();
         let payload = encode(&load::registration(id, ts))?;
         loop {
-            let record = BaseRecord::to(topics::SIDECARS.name).key(&key).payload(&payload).timestamp(ts);
+            let record = BaseRecord::to(topics::SIDECARS.name)
+                .key(&key)
+                .payload(&payload)
+                .timestamp(ts);
             match producer.send(record) {
                 Ok(()) => break,
                 Err(_) => {
@@ -134,11 +160,18 @@ fn write(producer: &BaseProducer, from: usize, to: usize) -> Result<()> {
 /// discovery replayed `size` sidecars (polled every 20 ms; `/api/sidecars` is fetched once
 /// at the end to confirm, never polled: at 100,000 it is a 30 MB answer).
 async fn listed_after(kafka: &ClientSettings, size: usize, log: &std::path::Path) -> Result<f64> {
-    let server = Server::start(&["--env", "external", "--bootstrap", kafka.bootstrap.as_str()], true, log).await?;
+    let server = Server::start(
+        &["--env", "external", "--bootstrap", kafka.bootstrap.as_str()],
+        true,
+        log,
+    )
+    .await?;
     let deadline = Instant::now() + Duration::from_secs(300);
     let whole = loop {
         let health = server.get("/api/health").await?;
-        if health["discovery"]["replayed"] == true && health["sidecars"].as_u64() >= Some(size as u64) {
+        if health["discovery"]["replayed"] == true
+            && health["sidecars"].as_u64() >= Some(size as u64)
+        {
             break server.spawned.elapsed();
         }
         if Instant::now() > deadline {
@@ -146,7 +179,11 @@ async fn listed_after(kafka: &ClientSettings, size: usize, log: &std::path::Path
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let listed = server.get("/api/sidecars").await?.as_array().map_or(0, Vec::len);
+    let listed = server
+        .get("/api/sidecars")
+        .await?
+        .as_array()
+        .map_or(0, Vec::len);
     server.stop().await;
     if listed < size {
         bail!("/api/sidecars listed {listed} of {size}");
@@ -171,7 +208,8 @@ async fn read_to_end(kafka: &ClientSettings) -> Result<f64> {
         .collect();
     let at_end = |consumer: &rdkafka::consumer::StreamConsumer| {
         let now = positions(consumer, topics::SIDECARS.name).unwrap_or_default();
-        ends.iter().all(|(p, high)| now.iter().any(|(q, at)| q == p && at >= high))
+        ends.iter()
+            .all(|(p, high)| now.iter().any(|(q, at)| q == p && at >= high))
     };
     let mut stream = consumer.stream();
     while !at_end(&consumer) {
@@ -181,7 +219,10 @@ async fn read_to_end(kafka: &ClientSettings) -> Result<f64> {
             Ok(Some(Ok(_))) | Err(_) => {}
         }
         if started.elapsed() > Duration::from_secs(300) {
-            bail!("{} not read to its end within 5 minutes", topics::SIDECARS.name);
+            bail!(
+                "{} not read to its end within 5 minutes",
+                topics::SIDECARS.name
+            );
         }
     }
     Ok(started.elapsed().as_secs_f64() * 1000.0)

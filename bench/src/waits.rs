@@ -3,6 +3,7 @@
 //! the threshold at its second step, a lag that cannot exceed 5 s before 5 s have passed).
 //! Together with the round trip they make a scenario's floor.
 
+use faultline_platform::detectors::BEHIND_SECONDS;
 use faultline_platform::scenarios::model::{ExpectKind, Expectation};
 use faultline_protocol::vocabulary::Situation;
 use serde_json::Value;
@@ -46,13 +47,13 @@ pub fn of(expectation: &Expectation, injections: &[(f64, Value)]) -> Waits {
         }
         ExpectKind::Condition if subject.starts_with("group ") => waits(
             LAG_ROUND_MS,
-            0.0,
-            "lag measured every 2 s; DIVERGING needs a rising trend over several rounds".into(),
+            BEHIND_SECONDS * 1000.0,
+            format!("lag measured every 2 s; DIVERGING needs a lag of {BEHIND_SECONDS} s that grows (detectors/group_lag.rs), so {BEHIND_SECONDS} s must pass"),
         ),
         ExpectKind::Condition => waits(
             SIGNAL_MS,
             0.0,
-            "snapshot every 1 s; DEGRADED needs 2 snapshots at ≥ 95 % buffer".into(),
+            "snapshot every 1 s, every 0.5 s while the buffer is ≥ 95 % full; DEGRADED needs 2 such snapshots".into(),
         ),
         ExpectKind::Situation => {
             // CRITICAL comes with a broker DOWN; a scenario that kills one later waits for it.

@@ -18,6 +18,12 @@ pub struct SidecarConfig {
     pub host: String,
     pub heartbeat_interval: Duration,
     pub signal_interval: Duration,
+    /// How soon the next snapshot follows one whose buffer is at least
+    /// [`crate::overflow_watch::OVERFLOW_FILL`] full. The platform judges a producer
+    /// DEGRADED on the second such snapshot, so waiting a whole `signal_interval` for it
+    /// made buffer-overflow detection take 2.2 s (bench/run, docs/benchmarks.md); 500 ms
+    /// is as often as the demo producer's librdkafka statistics change.
+    pub pressure_interval: Duration,
     /// Consecutive overflowing samples before the sidecar asks the platform to throttle.
     /// Three, so the platform has already judged the producer DEGRADED (two samples)
     /// when the REQUEST arrives.
@@ -41,6 +47,7 @@ impl SidecarConfig {
             host: local_hostname(),
             heartbeat_interval: Duration::from_secs(2),
             signal_interval: Duration::from_secs(1),
+            pressure_interval: Duration::from_millis(500),
             overflow_samples_before_request: 3,
             announcement: None,
             health_file: None,

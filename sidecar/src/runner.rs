@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::health_file;
-use crate::overflow_watch::OverflowWatch;
+use crate::overflow_watch::{OverflowWatch, OVERFLOW_FILL};
 use crate::{Control, Probe, SidecarConfig};
 
 /// A running sidecar. `shutdown` leaves cleanly (tombstone); `kill` vanishes the way a
@@ -192,6 +192,9 @@ async fn signal_loop(shared: &Shared, mut probe: Box<dyn Probe>) {
             .await
         {
             tracing::warn!(id = %config.id, %error, "signal not sent");
+        }
+        if fill >= OVERFLOW_FILL {
+            tick.reset_after(config.pressure_interval.min(config.signal_interval));
         }
         let ask = shared
             .watch

@@ -9,7 +9,7 @@ mod group_lag;
 mod producer_buffer;
 
 pub use broker_health::for_brokers;
-pub use group_lag::for_groups;
+pub use group_lag::{for_groups, BEHIND_SECONDS};
 pub use producer_buffer::{buffer_sign, for_producers};
 
 use faultline_protocol::vocabulary::{Condition, Confidence, Situation};

@@ -193,7 +193,9 @@ fn serve(
         }
     };
     let Some(cluster) = owner.client().mock_cluster() else {
-        let _ = ready.send(Err("librdkafka made no mock brokers for the embedded cluster".into()));
+        let _ = ready.send(Err(
+            "librdkafka made no mock brokers for the embedded cluster".into(),
+        ));
         return;
     };
     no_initial_rebalance_delay(&owner);
