@@ -29,14 +29,18 @@ const TWO_SECONDS: [&str; 3] = [
 
 pub async fn measure(plan: &Plan, kind: Kind, artifacts: &Path, report: &mut Report) -> Result<()> {
     let env = kind.name;
-    section(&format!("{env}: start → green ×{}", plan.startup_reps));
+    section(&format!("{env}: start → green ×{}", starts(plan, kind)));
     let session = start_up(plan, kind, artifacts, report).await?;
     let result = measure_on(plan, &session, report).await;
     session.stop().await;
     result
 }
 
-/// Starts the environment `startup_reps` times (a fresh server each time) and keeps the
+fn starts(plan: &Plan, kind: Kind) -> usize {
+    plan.startup_reps.min(kind.max_starts).max(1)
+}
+
+/// Starts the environment `startup_reps` times (at most its `max_starts`) (a fresh server each time) and keeps the
 /// last one running.
 async fn start_up(
     plan: &Plan,
@@ -48,7 +52,8 @@ async fn start_up(
     let (mut green, mut running, mut health) = (Vec::new(), Vec::new(), Vec::new());
     let mut steps: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut kept = None;
-    for rep in 0..plan.startup_reps {
+    let reps = starts(plan, kind);
+    for rep in 0..reps {
         let log = artifacts.join(format!("bench-{env}-server-{rep}.log"));
         let (session, times) = Session::start(kind, &log).await?;
         green.push(times.start_to_green);
@@ -57,7 +62,7 @@ async fn start_up(
         for (step, ms) in times.steps {
             steps.entry(step).or_default().push(ms);
         }
-        if rep + 1 == plan.startup_reps {
+        if rep + 1 == reps {
             kept = Some(session);
         } else {
             session.stop().await;
@@ -149,7 +154,7 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
         let wanted = plan
             .scenarios
             .as_ref()
-            .is_none_or(|only| only.contains(&scenario.id.as_str()));
+            .is_none_or(|only| only.contains(&scenario.id));
         if !wanted || !scenario.environments.iter().any(|e| e == env) {
             continue;
         }

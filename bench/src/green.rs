@@ -100,10 +100,13 @@ impl Model {
     }
 }
 
-/// Waits up to `within` for green at or after event index `from` (every event before it
-/// is folded in first). Returns the event that completed it (with `from` past an already
-/// green moment, the first event after `from` that finds it still green), or what was
-/// still missing at the deadline.
+/// How long green must hold to count: a broker that was just restarted reports itself
+/// calm before the others' next poll shows the partitions it has to catch up on.
+pub const HOLD: Duration = Duration::from_secs(3);
+
+/// Waits up to `within` for green that starts at or after event index `from` (every
+/// event before it is folded in first) and then holds for [`HOLD`]. Returns the event that
+/// began the green spell, or what was still missing at the deadline.
 pub async fn wait(
     log: &EventLog,
     from: usize,
@@ -113,16 +116,30 @@ pub async fn wait(
     let deadline = Instant::now() + within;
     let mut model = Model::default();
     let mut cursor = 0;
+    let mut since: Option<Received> = None;
     loop {
         for received in log.since(cursor) {
             model.apply(&received.event);
             cursor += 1;
-            if cursor > from && model.holds(expected) {
-                return Ok(received);
+            if cursor <= from {
+                continue;
+            }
+            if !model.holds(expected) {
+                since = None;
+            } else if since.is_none() {
+                since = Some(received);
             }
         }
+        if let Some(spell) = since.as_ref().filter(|s| s.at.elapsed() >= HOLD) {
+            return Ok(spell.clone());
+        }
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-            return Err(model.missing(expected).join("; "));
+            let missing = model.missing(expected);
+            return Err(if missing.is_empty() {
+                format!("green never held for {HOLD:?}")
+            } else {
+                missing.join("; ")
+            });
         };
         // Wake on the next event (or recheck after 100 ms).
         let _ = log

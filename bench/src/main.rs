@@ -54,6 +54,10 @@ struct Args {
         default_value = "environments,ingest,replay,desktop,frames"
     )]
     only: Vec<String>,
+    /// Only these scenarios' detection probes, comma-separated ids (default: every one
+    /// that lists the environment; smoke: broker-failure).
+    #[arg(long, value_delimiter = ',')]
+    scenarios: Option<Vec<String>>,
     /// Where to write the JSON (a Markdown copy goes beside it, `.md`). Default:
     /// bench/results/latest.json, or artifacts/bench-smoke.json with --smoke.
     #[arg(long)]
@@ -81,7 +85,7 @@ pub struct Plan {
     pub startup_reps: usize,
     pub probe_reps: usize,
     /// Only these scenarios (smoke: one), or all that list the environment.
-    pub scenarios: Option<Vec<&'static str>>,
+    pub scenarios: Option<Vec<String>>,
     pub floor_samples: usize,
     pub pipeline_rates: Vec<u32>,
     pub pipeline_warm_up: Duration,
@@ -104,13 +108,21 @@ pub struct Plan {
 
 impl Plan {
     fn of(args: &Args) -> Self {
+        let mut plan = Self::of_mode(args);
+        if let Some(only) = &args.scenarios {
+            plan.scenarios = Some(only.clone());
+        }
+        plan
+    }
+
+    fn of_mode(args: &Args) -> Self {
         let second = Duration::from_secs(1);
         if args.smoke {
             Self {
                 mode: "smoke",
                 startup_reps: 1,
                 probe_reps: 1,
-                scenarios: Some(vec!["broker-failure"]),
+                scenarios: Some(vec!["broker-failure".into()]),
                 floor_samples: 5,
                 pipeline_rates: vec![1000],
                 pipeline_warm_up: second,

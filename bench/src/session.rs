@@ -23,6 +23,8 @@ pub struct Kind {
     pub scratch: bool,
     /// How long start → green may take before the bench gives up on it.
     pub start_within: Duration,
+    /// Most start-ups a run measures (each of local's takes about 20 s and a stop).
+    pub max_starts: usize,
 }
 
 pub fn rehearsal() -> Kind {
@@ -37,6 +39,7 @@ pub fn rehearsal() -> Kind {
         },
         scratch: true,
         start_within: Duration::from_secs(90),
+        max_starts: usize::MAX,
     }
 }
 
@@ -52,6 +55,7 @@ pub fn local() -> Kind {
         },
         scratch: false,
         start_within: Duration::from_secs(240),
+        max_starts: 3,
     }
 }
 
