@@ -1,6 +1,7 @@
 //! Detection latency per scenario: a probe replays the scenario's injections through
-//! `POST /api/faults` on their timeline, stops at the first of its expectations met (the
-//! scenario runner's definition of "detected"), reverts, and times heal → all green.
+//! `POST /api/faults` on their timeline until every expectation counted from the injection
+//! is met (or its deadline passes), reverts, and times heal → all green. The first one met
+//! is "detected" (the scenario runner's definition); each is also a figure of its own.
 //! Times are the platform's own `atMs` stamps, so the bench's scheduling does not count.
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use faultline_protocol::vocabulary::{Condition, Situation};
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::events::Received;
 use crate::session::Session;
 
 /// What one probe measured, in ms.
@@ -23,6 +25,8 @@ pub struct Probe {
     pub detected_after: Option<f64>,
     /// Which expectation it was.
     pub detected_by: Option<String>,
+    /// When each of [`detections`] was met after the first injection, ms (in its order).
+    pub each: Vec<Option<f64>>,
     /// Last revert → all green.
     pub heal_to_green: Option<f64>,
 }
@@ -46,9 +50,9 @@ struct Judge<'a> {
     urp: HashMap<i64, i64>,
 }
 
-impl<'a> Judge<'a> {
-    /// The text of the first expectation this event meets.
-    fn meets(&mut self, e: &Value) -> Option<&'a str> {
+impl Judge<'_> {
+    /// The indices of the expectations this event meets.
+    fn meets(&mut self, e: &Value) -> Vec<usize> {
         if e["type"] == "broker" {
             if let Some(id) = e["brokerId"].as_i64() {
                 self.urp
@@ -58,10 +62,10 @@ impl<'a> Judge<'a> {
         let urp: i64 = self.urp.values().sum();
         let text = |key: &str| e[key].as_str().unwrap_or_default();
         let number = |key: &str| e[key].as_f64();
-        self.expectations.iter().find_map(|x| {
+        let met = |x: &Expectation| {
             let subject = x.subject.as_deref().unwrap_or_default();
             let above = x.above.unwrap_or(0.0);
-            let met = match (x.kind, text("type")) {
+            match (x.kind, text("type")) {
                 (ExpectKind::Condition, "condition") => {
                     text("subject") == subject
                         && serde_json::from_value::<Condition>(e["condition"].clone()).ok()
@@ -88,11 +92,17 @@ impl<'a> Judge<'a> {
                     text("sidecarId") == subject && text("outcome") == "healed"
                 }
                 _ => false,
-            };
-            met.then_some(x.text.as_str())
-        })
+            }
+        };
+        (0..self.expectations.len())
+            .filter(|i| met(self.expectations[*i]))
+            .collect()
     }
 }
+
+/// After the first detection, how long a probe goes on waiting for the scenario's other
+/// expectations (each is a figure of its own, e.g. broker DOWN after URP).
+const OTHERS_WITHIN: Duration = Duration::from_secs(15);
 
 /// Runs one probe of `scenario` on the session's environment. The environment should be
 /// green; it is green again when this returns Ok.
@@ -118,40 +128,48 @@ pub async fn probe(session: &Session, scenario: &Scenario) -> Result<Probe> {
         expectations,
         urp: HashMap::new(),
     };
+    // Each expectation's first event that meets it.
+    let mut met: Vec<Option<Received>> = vec![None; judge.expectations.len()];
     let started = Instant::now();
     let mut injected = Vec::new();
-    let mut detected = None;
-    for (i, (_, fault)) in injections.iter().enumerate() {
-        let (status, body) = session
-            .server
-            .send(Method::POST, "/api/faults", &serde_json::to_value(fault)?)
-            .await?;
-        if status != 201 {
-            revert(session, &injected).await;
-            bail!(
-                "{}: injecting {fault:?} answered {status}: {body}",
-                scenario.id
-            );
+    let mut cursor = from;
+    let mut next = 0;
+    loop {
+        // The injections that are due, on the scenario's timeline.
+        while let Some((at, fault)) = injections.get(next) {
+            if started.elapsed() < Duration::from_secs_f64(at - first_at) {
+                break;
+            }
+            let (status, body) = session
+                .server
+                .send(Method::POST, "/api/faults", &serde_json::to_value(fault)?)
+                .await?;
+            if status != 201 {
+                revert(session, &injected).await;
+                bail!(
+                    "{}: injecting {fault:?} answered {status}: {body}",
+                    scenario.id
+                );
+            }
+            injected.push(body["id"].as_str().unwrap_or_default().to_owned());
+            next += 1;
         }
-        injected.push(body["id"].as_str().unwrap_or_default().to_owned());
-        // Watch for detection until the next injection is due (after the last: the
-        // longest deadline of the expectations).
-        let due = injections
-            .get(i + 1)
-            .map(|(next, _)| Duration::from_secs_f64(next - first_at))
-            .unwrap_or(Duration::from_secs_f64(within));
-        let left = due.saturating_sub(started.elapsed());
-        let mut which = None;
-        detected = log
-            .first(from, left, |e| {
-                which = judge.meets(e);
-                which.is_some()
-            })
-            .await
-            .map(|(_, r)| (r, which.unwrap_or_default().to_owned()));
-        if detected.is_some() {
+        for received in log.since(cursor) {
+            cursor += 1;
+            for i in judge.meets(&received.event) {
+                met[i].get_or_insert_with(|| received.clone());
+            }
+        }
+        let first = met.iter().flatten().map(|r| r.at).min();
+        let done = met.iter().all(Option::is_some)
+            || started.elapsed() > Duration::from_secs_f64(within)
+            || first.is_some_and(|f| f.elapsed() > OTHERS_WITHIN);
+        if done {
             break;
         }
+        let _ = log
+            .first(cursor, Duration::from_millis(100), |_| true)
+            .await;
     }
     let injected_at = log
         .first(from, Duration::from_secs(5), |e| {
@@ -178,12 +196,16 @@ pub async fn probe(session: &Session, scenario: &Scenario) -> Result<Probe> {
                 scenario.id
             )
         })?;
+    let after = |r: &Received| injected_at.map(|at| (r.at_ms() - at) as f64);
+    let first = met
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r.as_ref()?)))
+        .min_by_key(|(_, r)| r.at_ms());
     Ok(Probe {
-        detected_after: match (&detected, injected_at) {
-            (Some((r, _)), Some(at)) => Some((r.at_ms() - at) as f64),
-            _ => None,
-        },
-        detected_by: detected.map(|(_, text)| text),
+        detected_after: first.and_then(|(_, r)| after(r)),
+        detected_by: first.map(|(i, _)| judge.expectations[i].text.clone()),
+        each: met.iter().map(|r| r.as_ref().and_then(after)).collect(),
         heal_to_green: last_revert.map(|at| (green.at_ms() - at) as f64),
     })
 }

@@ -3,29 +3,26 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
+use faultline_platform::scenarios::model::{ExpectKind, Expectation};
 use faultline_platform::scenarios::Library;
 use faultline_platform::wire::Action;
+use faultline_protocol::vocabulary::Condition;
 
 use crate::detection;
 use crate::floor;
 use crate::report::{Figure, Floor, Report, StepTime, Target, Unit};
-use crate::server::rss_mib;
+use crate::rss::{rss_mib, RssSampler};
 use crate::session::{Kind, Session};
 use crate::stats::Summary;
 use crate::waits;
 use crate::{section, Plan};
 
-/// Scenarios whose detection the issue holds to 2 s p95 (broker down, network latency,
-/// buffer overflow); every other to its ratio alone.
-const TWO_SECONDS: [&str; 3] = [
-    "broker-failure",
-    "network-latency-partition",
-    "buffer-overflow",
-];
+/// Scenarios whose first detection the issue holds to 2 s p95 (network latency, buffer
+/// overflow; broker down and URP are figures of their own); every other to its ratio.
+const TWO_SECONDS: [&str; 2] = ["network-latency-partition", "buffer-overflow"];
 
 pub async fn measure(plan: &Plan, kind: Kind, artifacts: &Path, report: &mut Report) -> Result<()> {
     let env = kind.name;
@@ -137,18 +134,7 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
     ));
 
     // Memory while faults run: sampled in the background across every probe.
-    let during: Arc<Mutex<Vec<f64>>> = Arc::default();
-    let sampler = {
-        let during = during.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Some(mib) = rss_mib(pid) {
-                    during.lock().unwrap().push(mib);
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        })
-    };
+    let during = RssSampler::start(pid);
     let library = Library::load(None);
     for scenario in library.scenarios.values() {
         let wanted = plan
@@ -162,12 +148,17 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
             "{env}: detection probe {} ×{}",
             scenario.id, plan.probe_reps
         ));
+        let expectations = detection::detections(scenario, env);
+        let mut each: Vec<Vec<f64>> = vec![Vec::new(); expectations.len()];
         let (mut detect, mut heal, mut by) =
             (Vec::new(), Vec::new(), BTreeMap::<String, usize>::new());
         for _ in 0..plan.probe_reps {
             let probe = detection::probe(session, scenario).await?;
             detect.extend(probe.detected_after);
             heal.extend(probe.heal_to_green);
+            for (samples, met) in each.iter_mut().zip(&probe.each) {
+                samples.extend(*met);
+            }
             *by.entry(
                 probe
                     .detected_by
@@ -227,6 +218,40 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
             .target(target)
             .waits_on(floor_of.map(|w| w.text).unwrap_or_default()),
         );
+        for (expectation, samples) in expectations.iter().zip(each) {
+            let waits = waits::of(expectation, &injections);
+            let floor = trip.as_ref().map(|t| Floor {
+                median: waits.sampling_ms + waits.design_ms + t.median,
+                p95: waits.sampling_ms + waits.design_ms + t.p95,
+                what: format!(
+                    "sampling {:.0} ms + built-in wait {:.0} ms + round trip {:.0} ms",
+                    waits.sampling_ms, waits.design_ms, t.median
+                ),
+            });
+            let down = expectation.condition == Some(Condition::Down);
+            let target = match expectation.kind {
+                ExpectKind::Condition if down => {
+                    Target::p95_at_most("broker down ≤ 2 s p95, ≤ 1.5× floor", 2000.0)
+                }
+                ExpectKind::UnderReplicated => {
+                    Target::p95_at_most("URP ≤ 5 s p95, ≤ 1.5× floor", 5000.0)
+                }
+                _ => Target::p95_at_most("≤ 1.5× floor", f64::INFINITY),
+            }
+            .with_ratio_at_most(1.5);
+            report.figures.push(
+                Figure::new(
+                    &format!("detection/{env}/{}/{}", scenario.id, slug(expectation)),
+                    env,
+                    &format!("fault injected → \"{}\"", expectation.text),
+                    Unit::Ms,
+                    samples,
+                )
+                .floor(floor)
+                .target(target)
+                .waits_on(waits.text),
+            );
+        }
         report.figures.push(
             Figure::new(
                 &format!("detection/{env}/{}/heal-to-green", scenario.id),
@@ -238,8 +263,7 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
             .waits_on("replicas catching up; conditions return to STABLE on the next samples"),
         );
     }
-    sampler.abort();
-    let during = during.lock().unwrap().clone();
+    let during = during.samples();
     report.figures.push(Figure::new(
         &format!("memory/{env}/server-during-scenarios"),
         env,
@@ -248,4 +272,17 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
         during,
     ));
     Ok(())
+}
+
+/// A figure id's last part for an expectation: its kind and subject, e.g.
+/// `condition-broker-2` or `under-replicated`.
+fn slug(expectation: &Expectation) -> String {
+    let kind = serde_json::to_value(expectation.kind)
+        .ok()
+        .and_then(|k| k.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    match &expectation.subject {
+        Some(subject) => format!("{kind}-{}", subject.replace(' ', "-")),
+        None => kind,
+    }
 }

@@ -67,6 +67,11 @@ impl EventLog {
         self.events.lock().unwrap().len()
     }
 
+    /// Whether the server closed the stream (it stopped or crashed): nothing more comes.
+    pub fn closed(&self) -> bool {
+        self.task.is_finished()
+    }
+
     /// Events from index `from` on.
     pub fn since(&self, from: usize) -> Vec<Received> {
         let events = self.events.lock().unwrap();

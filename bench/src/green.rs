@@ -133,6 +133,9 @@ pub async fn wait(
         if let Some(spell) = since.as_ref().filter(|s| s.at.elapsed() >= HOLD) {
             return Ok(spell.clone());
         }
+        if log.closed() && cursor == log.len() {
+            return Err("the server closed its event stream (it stopped or crashed)".into());
+        }
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
             let missing = model.missing(expected);
             return Err(if missing.is_empty() {

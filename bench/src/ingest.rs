@@ -6,7 +6,6 @@
 //! Floor: a raw consumer reading the same records on the same core.
 
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -23,7 +22,8 @@ use serde_json::Value;
 use crate::load;
 use crate::pipeline;
 use crate::report::{Figure, Floor, Report, Table, Target, Unit};
-use crate::server::{rss_mib, sibling, Server};
+use crate::rss::{rss_mib, RssSampler};
+use crate::server::{sibling, Server};
 use crate::stats::Summary;
 use crate::{section, Plan};
 
@@ -273,22 +273,12 @@ async fn on_cluster(
     );
 
     let mut rows = Vec::new();
-    let rss: Arc<Mutex<Vec<f64>>> = Arc::default();
     for &rate in &plan.ingest_rates {
         section(&format!(
             "ingest: offered {rate}/s for {:?}",
             plan.ingest_step
         ));
-        rss.lock().unwrap().clear();
-        let sampler = {
-            let rss = rss.clone();
-            tokio::spawn(async move {
-                loop {
-                    rss.lock().unwrap().extend(rss_mib(pid));
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                }
-            })
-        };
+        let sampler = RssSampler::start(pid);
         let cpu_before = cpu_seconds(pid);
         let started = Instant::now();
         let mut sent = 0usize;
@@ -303,12 +293,12 @@ async fn on_cluster(
         marker += 1;
         load.markers(marker)?;
         let outcome = markers_seen(&server, marker).await;
-        sampler.abort();
         let wall = started.elapsed().as_secs_f64();
         let cpu = cpu_before
             .zip(cpu_seconds(pid))
             .map(|(a, b)| (b - a) / wall);
-        let rss_max = rss.lock().unwrap().iter().copied().fold(0.0, f64::max);
+        let rss_max = sampler.samples().into_iter().fold(0.0, f64::max);
+        drop(sampler);
         let health = server.get("/api/health").await.unwrap_or(Value::Null);
         let step = plan.ingest_step.as_secs_f64();
         let (achieved, late, behind) = match &outcome {

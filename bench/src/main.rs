@@ -16,6 +16,7 @@ mod pipeline;
 mod raw_read;
 mod replay;
 mod report;
+mod rss;
 mod server;
 mod session;
 mod sizes;
@@ -43,9 +44,10 @@ struct Args {
     /// repetition, one scenario, second-long windows. Its figures are not comparable.
     #[arg(long)]
     smoke: bool,
-    /// Environments to measure, comma-separated (rehearsal, local, docker).
-    #[arg(long, value_delimiter = ',', default_value = "rehearsal")]
-    env: Vec<String>,
+    /// Environments to measure, comma-separated (rehearsal, local, docker). Default:
+    /// rehearsal and local; with --smoke, rehearsal.
+    #[arg(long, value_delimiter = ',')]
+    env: Option<Vec<String>>,
     /// Sections to run, comma-separated: environments (the --env ones), ingest, replay,
     /// desktop, frames.
     #[arg(
@@ -216,6 +218,7 @@ async fn main() {
 /// Runs every section; Ok(false) when a section failed (its error is in the table's
 /// "not measured" list and on stderr).
 async fn run(args: &Args) -> Result<bool> {
+    check(args)?;
     let plan = Plan::of(args);
     let repo = repo();
     let artifacts = repo.join("artifacts");
@@ -240,24 +243,26 @@ async fn run(args: &Args) -> Result<bool> {
     };
     let mut failed = false;
     let wanted = |section: &str| args.only.iter().any(|s| s == section);
-    let envs = if wanted("environments") {
-        args.env.as_slice()
+    let default_envs = if args.smoke {
+        vec!["rehearsal".to_owned()]
     } else {
-        &[]
+        vec!["rehearsal".to_owned(), "local".to_owned()]
     };
-    for env in envs {
+    let envs = match (&args.env, wanted("environments")) {
+        (_, false) => Vec::new(),
+        (Some(chosen), true) => chosen.clone(),
+        (None, true) => default_envs,
+    };
+    for env in &envs {
         let outcome = match env.as_str() {
             "rehearsal" => {
                 environment::measure(&plan, session::rehearsal(), &artifacts, &mut report).await
             }
             "local" => environment::measure(&plan, session::local(), &artifacts, &mut report).await,
-            other => {
-                report.skipped.push(Skipped {
-                    id: format!("{other}/*"),
-                    reason: format!("this version of the bench measures rehearsal and local; {other} is not measured yet"),
-                });
-                Ok(())
+            "docker" => {
+                environment::measure(&plan, session::docker(), &artifacts, &mut report).await
             }
+            other => Err(anyhow::anyhow!("there is no environment {other:?}")),
         };
         failed |= !noted(&mut report, &format!("{env}/*"), outcome);
     }
@@ -295,12 +300,53 @@ async fn run(args: &Args) -> Result<bool> {
             repo.join("bench/results/latest.json")
         }
     });
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
     std::fs::write(&out, serde_json::to_string_pretty(&report)?)
         .with_context(|| format!("cannot write {}", out.display()))?;
     std::fs::write(out.with_extension("md"), &markdown)
         .with_context(|| format!("cannot write {}", out.with_extension("md").display()))?;
     eprintln!("faultline-bench: written {} and its .md", out.display());
     Ok(!failed)
+}
+
+/// Refuses sections, environments and scenarios that do not exist, before anything runs.
+fn check(args: &Args) -> Result<()> {
+    const SECTIONS: [&str; 5] = ["environments", "ingest", "replay", "desktop", "frames"];
+    const ENVIRONMENTS: [&str; 3] = ["rehearsal", "local", "docker"];
+    if let Some(unknown) = args.only.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
+        anyhow::bail!(
+            "--only {unknown:?}: the sections are {}",
+            SECTIONS.join(", ")
+        );
+    }
+    if let Some(unknown) = args
+        .env
+        .iter()
+        .flatten()
+        .find(|e| !ENVIRONMENTS.contains(&e.as_str()))
+    {
+        anyhow::bail!(
+            "--env {unknown:?}: the environments are {}",
+            ENVIRONMENTS.join(", ")
+        );
+    }
+    let library = faultline_platform::scenarios::Library::load(None);
+    if let Some(unknown) = args
+        .scenarios
+        .iter()
+        .flatten()
+        .find(|id| !library.scenarios.contains_key(*id))
+    {
+        let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
+        anyhow::bail!(
+            "--scenarios {unknown:?}: the scenarios are {}",
+            known.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// True when a section ran; else its error goes on stderr and in the table's "not

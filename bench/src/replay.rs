@@ -34,11 +34,13 @@ const PORT_BASE: u16 = 25000;
 pub async fn measure(plan: &Plan, artifacts: &std::path::Path, report: &mut Report) -> Result<()> {
     if plan.replay_on_real_kafka {
         section("replay: starting three real Kafka brokers (ports from 25000)");
-        let run_dir = tempfile::Builder::new()
-            .prefix("faultline-bench-replay-")
-            .tempdir()?;
+        // One fixed folder: a run that was killed left its brokers recorded there, and
+        // they are stopped before this one starts on the same ports.
+        let run_dir = std::env::temp_dir().join("faultline-bench-replay");
+        kill_recorded(&run_dir);
+        let _ = std::fs::remove_dir_all(&run_dir);
         let stack = LocalEnvironment::new(LocalConfig {
-            run_dir: run_dir.path().to_path_buf(),
+            run_dir: run_dir.clone(),
             ports: Ports {
                 base: PORT_BASE,
                 ..Ports::default()
@@ -54,7 +56,8 @@ pub async fn measure(plan: &Plan, artifacts: &std::path::Path, report: &mut Repo
             )),
         };
         stack.stop().await;
-        kill_recorded(run_dir.path());
+        kill_recorded(&run_dir);
+        let _ = std::fs::remove_dir_all(&run_dir);
         result
     } else {
         let cluster = RehearsalEnvironment::new(RehearsalConfig {

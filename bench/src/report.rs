@@ -115,6 +115,9 @@ impl Target {
     }
 }
 
+/// Most samples a figure keeps in the JSON.
+const KEPT_SAMPLES: usize = 200;
+
 /// One row of the table.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -128,9 +131,13 @@ pub struct Figure {
     pub unit: Unit,
     #[serde(flatten)]
     pub summary: Option<Summary>,
+    /// Every sample, unless there are more than [`KEPT_SAMPLES`] (the pipeline's tens of
+    /// thousands): then none, and the summary stands for them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<f64>,
     pub floor: Option<Floor>,
-    /// Median ÷ the floor's median.
+    /// How many times worse than the floor the median is: figure ÷ floor for times,
+    /// floor ÷ figure for rates (1.0 is the floor; above is slower).
     pub ratio: Option<f64>,
     pub target: Option<Target>,
     pub met: Option<bool>,
@@ -147,7 +154,11 @@ impl Figure {
             what: what.into(),
             unit,
             summary: Summary::of(&samples),
-            samples,
+            samples: if samples.len() > KEPT_SAMPLES {
+                Vec::new()
+            } else {
+                samples
+            },
             floor: None,
             ratio: None,
             target: None,
@@ -175,6 +186,10 @@ impl Figure {
 
     fn settle(&mut self) {
         self.ratio = match (&self.summary, &self.floor) {
+            // A rate is worse when smaller: its ratio is the floor ÷ the figure.
+            (Some(s), Some(f)) if self.unit == Unit::PerS && s.median > 0.0 => {
+                Some(f.median / s.median)
+            }
             (Some(s), Some(f)) if f.median > 0.0 => Some(s.median / f.median),
             _ => None,
         };
@@ -359,6 +374,12 @@ mod tests {
             .floor(floor(500.0))
             .target(Target::p95_at_most("t", 2000.0).with_ratio_at_most(1.5));
         assert_eq!(near.met, Some(true));
+    }
+
+    #[test]
+    fn a_rate_below_its_floor_has_a_ratio_above_one() {
+        let f = Figure::new("ingest/x", "e", "w", Unit::PerS, vec![100.0]).floor(floor(400.0));
+        assert!((f.ratio.unwrap() - 4.0).abs() < 0.01, "{f:?}");
     }
 
     #[test]

@@ -184,12 +184,3 @@ impl Drop for Server {
         }
     }
 }
-
-/// A process's resident set size in MiB (None once it is gone).
-pub fn rss_mib(pid: u32) -> Option<f64> {
-    let status = procfs::process::Process::new(pid as i32)
-        .ok()?
-        .status()
-        .ok()?;
-    Some(status.vmrss? as f64 / 1024.0)
-}

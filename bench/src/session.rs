@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use faultline_platform::environments::rehearsal::RehearsalConfig;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -59,6 +59,16 @@ pub fn local() -> Kind {
     }
 }
 
+/// The docker environment: the same topology as local, in containers. Its first start
+/// builds and pulls images, so it may take minutes.
+pub fn docker() -> Kind {
+    Kind {
+        name: "docker",
+        start_within: Duration::from_secs(900),
+        ..local()
+    }
+}
+
 /// Where one start's time went.
 #[derive(Debug, Clone)]
 pub struct StartTimes {
@@ -95,19 +105,26 @@ impl Session {
             )
             .await?;
         if status != 202 {
+            stop(server).await;
             bail!("starting {} answered {status}: {body}", kind.name);
         }
         let green = green::wait(&events, 0, kind.expected, kind.start_within).await;
-        let launch = server.get("/api/launch").await?;
+        let launch = server.get("/api/launch").await.unwrap_or_default();
         let green = match green {
             Ok(green) => green,
-            Err(missing) => bail!(
-                "{} never turned green within {:?} ({missing}); launch state {}, error {}",
-                kind.name,
-                kind.start_within,
-                launch["state"],
-                launch["error"]
-            ),
+            Err(missing) => {
+                // Stopped through the server, so what the environment started (brokers,
+                // Toxiproxy, workloads) goes with it.
+                stop(server).await;
+                bail!(
+                    "{} never turned green within {:?} ({missing}); launch state {}, error {}; the server's log is {}",
+                    kind.name,
+                    kind.start_within,
+                    launch["state"],
+                    launch["error"],
+                    log.display()
+                )
+            }
         };
         let running = events
             .first(0, Duration::ZERO, |e| {
@@ -129,11 +146,11 @@ impl Session {
                     .collect()
             })
             .unwrap_or_default();
-        let environment = server.get("/api/environment").await?;
-        let bootstrap = environment["bootstrapServers"]
-            .as_str()
-            .ok_or_else(|| anyhow!("no bootstrap servers in {environment}"))?
-            .to_owned();
+        let environment = server.get("/api/environment").await.unwrap_or_default();
+        let Some(bootstrap) = environment["bootstrapServers"].as_str().map(str::to_owned) else {
+            stop(server).await;
+            bail!("no bootstrap servers in {environment}");
+        };
         let times = StartTimes {
             spawn_to_health,
             start_to_running: ms(running),
@@ -158,10 +175,14 @@ impl Session {
 
     /// Stops the environment and the server.
     pub async fn stop(self) {
-        let _ = self
-            .server
-            .send(Method::POST, "/api/environment/stop", &Value::Null)
-            .await;
-        self.server.stop().await;
+        stop(self.server).await;
     }
+}
+
+/// Stops the server's environment, then the server.
+async fn stop(server: Server) {
+    let _ = server
+        .send(Method::POST, "/api/environment/stop", &Value::Null)
+        .await;
+    server.stop().await;
 }

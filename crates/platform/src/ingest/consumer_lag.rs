@@ -22,11 +22,15 @@ use crate::state::groups::{GroupRead, PartitionLags, PartitionRead, TopicPartiti
 use crate::Context;
 
 const EVERY: Duration = Duration::from_millis(INTERVAL_MS as u64);
-/// How soon the next round comes while a watched group has no reading yet (its consumers
-/// have not committed, or it was just watched): the dashboard's group card and "all green"
-/// wait for the first reading, and a whole interval made rehearsal's start 2 s slower
-/// (bench/run, docs/benchmarks.md).
+/// How soon the next round comes while a group watched for less than
+/// [`FIRST_READING_WINDOW`] has no reading yet (its consumers have not committed yet): the
+/// dashboard's group card and "all green" wait for the first reading, and a whole interval
+/// made rehearsal's start 2 s slower (bench/run, docs/benchmarks.md).
 const UNTIL_FIRST_READING: Duration = Duration::from_millis(250);
+
+/// How long after a group is first watched the quick rounds may go on; a group that
+/// stays unmeasurable (its coordinator down) is then measured at the normal interval.
+const FIRST_READING_WINDOW: Duration = Duration::from_secs(10);
 
 /// Longest wait for any one read (metadata, committed offsets, one partition's offsets).
 /// A leader that has not answered by then is marked unreachable for this round.
@@ -43,6 +47,7 @@ pub async fn run(ctx: Context) {
     let mut pipeline = Pipeline::<ConsumerGroups>::new(ctx.bus.clone(), ctx.state.clone());
     let mut meter: Option<Meter> = None;
     let mut measured: HashSet<String> = HashSet::new();
+    let mut first_watched: HashMap<String, Instant> = HashMap::new();
     let mut tick = tokio::time::interval(EVERY);
     // A round that took longer than the interval is followed by a whole interval, not by a
     // burst of rounds.
@@ -97,7 +102,11 @@ pub async fn run(ctx: Context) {
                 measured.insert(group);
             }
         }
-        if groups.iter().any(|g| !measured.contains(g)) {
+        let waiting_for_first = groups.iter().any(|g| {
+            let since = *first_watched.entry(g.clone()).or_insert_with(Instant::now);
+            !measured.contains(g) && since.elapsed() < FIRST_READING_WINDOW
+        });
+        if waiting_for_first {
             tick.reset_after(UNTIL_FIRST_READING);
         }
     }

@@ -216,6 +216,9 @@ fn serve(
     }
     let _ = ready.send(Ok(cluster.bootstrap_servers()));
     loop {
+        // The owner client queues events (a broker it cannot reach, logs) until polled;
+        // nothing else reads them, so they are drained here each pass.
+        owner.poll(Duration::ZERO);
         let op = match commands.recv_timeout(TICK) {
             Ok(op) => Some(op),
             Err(mpsc::RecvTimeoutError::Timeout) => None,

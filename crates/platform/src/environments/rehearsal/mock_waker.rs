@@ -8,12 +8,12 @@
 //! leaders, a coordinator) took 4 s in a debug build and 7 s in a release one, measured by
 //! `bench/run`. The mock serves its ops after every poll that returns, and a connection
 //! to a broker's listener makes it return, so while a call is pending a helper thread
-//! connects to the brokers every millisecond.
+//! connects to the brokers every millisecond (every 50 ms once calls have pended 5 s).
 
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Default)]
 struct State {
@@ -61,11 +61,21 @@ impl MockWaker {
     }
 }
 
+/// Wake-ups come a millisecond apart; once calls have been pending this long (the mock's
+/// thread starved of CPU), [`SLOW_PAUSE`] apart, so a stall cannot turn into thousands of
+/// connections a second. Starting the cluster takes about 100 ms of calls.
+const FAST_FOR: Duration = Duration::from_secs(5);
+const SLOW_PAUSE: Duration = Duration::from_millis(50);
+
 fn wake_while_pending(shared: &(Mutex<State>, Condvar), brokers: &[SocketAddr]) {
     let (lock, wake) = shared;
+    let mut pending_since: Option<Instant> = None;
     loop {
         {
             let mut state = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if state.pending == 0 {
+                pending_since = None;
+            }
             while state.pending == 0 && !state.stop {
                 state = wake
                     .wait(state)
@@ -80,7 +90,12 @@ fn wake_while_pending(shared: &(Mutex<State>, Condvar), brokers: &[SocketAddr]) 
             // connection does after that does not matter.
             let _ = TcpStream::connect_timeout(broker, Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(1));
+        let since = *pending_since.get_or_insert_with(Instant::now);
+        std::thread::sleep(if since.elapsed() < FAST_FOR {
+            Duration::from_millis(1)
+        } else {
+            SLOW_PAUSE
+        });
     }
 }
 
@@ -96,7 +111,6 @@ impl Drop for MockWaker {
 #[cfg(test)]
 mod tests {
     use std::net::TcpListener;
-    use std::time::Instant;
 
     use super::*;
 
