@@ -23,8 +23,17 @@ pub struct Waits {
     pub text: String,
 }
 
+/// How long real Kafka (KRaft) takes to shrink the ISR of a killed broker's partitions:
+/// the controller fences a broker only after `broker.session.timeout.ms` (9 s by default)
+/// without heartbeats, which come every `broker.heartbeat.interval.ms` (2 s), so 7–9 s
+/// after the kill (Apache Kafka broker configuration). The embedded cluster's replication
+/// model reacts at once.
+const KRAFT_FENCING_MS: f64 = 9000.0 - 2000.0;
+
 /// `injections`: each injected fault as JSON with its offset from the first, seconds.
-pub fn of(expectation: &Expectation, injections: &[(f64, Value)]) -> Waits {
+/// `real_kafka`: the environment runs Apache Kafka (local, docker), not the embedded
+/// cluster.
+pub fn of(expectation: &Expectation, injections: &[(f64, Value)], real_kafka: bool) -> Waits {
     let subject = expectation.subject.as_deref().unwrap_or_default();
     let above = expectation.above.unwrap_or(0.0);
     let first = |matches: &dyn Fn(&Value) -> bool| {
@@ -80,6 +89,14 @@ pub fn of(expectation: &Expectation, injections: &[(f64, Value)]) -> Waits {
             above * 1000.0,
             format!("lag measured every 2 s; a lag above {above} s needs {above} s to pass"),
         ),
+        ExpectKind::UnderReplicated if real_kafka && injections.iter().any(|(_, f)| f["kind"] == "broker-down") => {
+            let killed = first(&|f| f["kind"] == "broker-down");
+            waits(
+                BROKER_POLL_MS,
+                killed + KRAFT_FENCING_MS,
+                "broker poll 1 s; KRaft fences a killed broker after broker.session.timeout.ms (9 s, heartbeats every 2 s), then the ISR shrinks".into(),
+            )
+        }
         ExpectKind::UnderReplicated | ExpectKind::BrokerIdle => waits(
             BROKER_POLL_MS,
             0.0,
@@ -121,6 +138,7 @@ mod tests {
         let w = of(
             &expectation(ExpectKind::Latency, "producer-1", Some(300.0)),
             &ramp,
+            false,
         );
         assert_eq!((w.sampling_ms, w.design_ms), (1000.0, 3000.0));
     }
@@ -137,8 +155,24 @@ mod tests {
         let w = of(
             &expectation(ExpectKind::Condition, "broker-2", None),
             &cascade,
+            false,
         );
         assert_eq!(w.design_ms, 4000.0);
+    }
+
+    #[test]
+    fn real_kafka_shows_urp_only_once_it_fences_the_killed_broker() {
+        let kill = [(
+            0.0,
+            json!({"kind": "broker-down", "broker": 2, "mode": "kill"}),
+        )];
+        let urp = expectation(ExpectKind::UnderReplicated, "", Some(0.0));
+        assert_eq!(of(&urp, &kill, true).design_ms, KRAFT_FENCING_MS);
+        assert_eq!(
+            of(&urp, &kill, false).design_ms,
+            0.0,
+            "the embedded cluster reacts at once"
+        );
     }
 
     #[test]
@@ -146,6 +180,7 @@ mod tests {
         let w = of(
             &expectation(ExpectKind::Lag, "faultline-demo-consumers", Some(5.0)),
             &[],
+            false,
         );
         assert_eq!((w.sampling_ms, w.design_ms), (2000.0, 5000.0));
     }
