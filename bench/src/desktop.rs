@@ -3,61 +3,31 @@
 //! in this target folder). No floor: nothing else paints this window.
 
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{bail, Context, Result};
-use serde_json::Value;
+use anyhow::{bail, Result};
 
+use crate::node;
 use crate::report::{Figure, Report, StepTime, Target, Unit};
 use crate::stats::Summary;
 
 const ENV: &str = "desktop";
 
 pub fn measure(repo: &Path, runs: usize, report: &mut Report) -> Result<()> {
-    let profile = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    let app = repo.join("target").join(profile).join("faultline");
+    let app = repo.join("target").join(crate::BUILD).join("faultline");
     if !app.exists() {
         bail!(
             "the desktop app is not built at {} (make deb builds the release one)",
             app.display()
         );
     }
-    let script = repo.join("bench/desktop-start.mjs");
     let runs = runs.to_string();
-    let node_args = [
-        script.to_str().unwrap_or_default(),
-        "--app",
-        app.to_str().unwrap_or_default(),
-        "--runs",
-        &runs,
-    ];
-    // Under a virtual display with a session bus, unless this session has a display.
-    let output = if std::env::var_os("DISPLAY").is_some() {
-        Command::new("node").args(node_args).output()
-    } else {
-        Command::new("xvfb-run")
-            .args(["-a", "dbus-run-session", "--", "node"])
-            .args(node_args)
-            .output()
-    }
-    .context("node bench/desktop-start.mjs (under xvfb-run)")?;
-    if !output.status.success() {
-        bail!(
-            "desktop-start.mjs failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or_default()
-        );
-    }
-    // The last line is the JSON (a session bus may print above it).
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let result: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
-        .context("desktop-start.mjs printed no JSON")?;
+    let app_path = app.to_string_lossy();
+    let result = node::run(
+        repo,
+        "desktop-start.mjs",
+        &["--app", &app_path, "--runs", &runs],
+        true,
+    )?;
     let column = |key: &str| -> Vec<f64> {
         result["runs"]
             .as_array()

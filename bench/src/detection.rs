@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
+use faultline_platform::chaos::Fault;
 use faultline_platform::scenarios::model::{ExpectKind, Expectation, Reference};
 use faultline_platform::scenarios::Scenario;
 use faultline_platform::wire::Action;
@@ -41,6 +42,18 @@ pub fn detections<'a>(scenario: &'a Scenario, env: &str) -> Vec<&'a Expectation>
         .filter(|e| e.kind != ExpectKind::AllStable)
         .filter(|e| e.only.as_ref().is_none_or(|o| o.iter().any(|x| x == env)))
         .collect()
+}
+
+/// The scenario's injections (ramps expanded), each with its offset from the first, s.
+pub fn injections(scenario: &Scenario) -> Vec<(f64, &Fault)> {
+    let steps: Vec<_> = scenario
+        .steps
+        .iter()
+        .filter(|s| matches!(s.action, Action::Inject | Action::Ramp))
+        .filter_map(|s| Some((s.at, s.fault.as_ref()?)))
+        .collect();
+    let first = steps.first().map_or(0.0, |(at, _)| *at);
+    steps.into_iter().map(|(at, f)| (at - first, f)).collect()
 }
 
 /// Judges expectations on `/ws` events as the runner judges them on the platform's state.
@@ -113,15 +126,10 @@ pub async fn probe(session: &Session, scenario: &Scenario) -> Result<Probe> {
         bail!("{} has no detection expectation on {env}", scenario.id);
     }
     let within = expectations.iter().map(|e| e.within).fold(0.0, f64::max);
-    let injections: Vec<_> = scenario
-        .steps
-        .iter()
-        .filter(|s| matches!(s.action, Action::Inject | Action::Ramp))
-        .filter_map(|s| s.fault.as_ref().map(|f| (s.at, f)))
-        .collect();
-    let Some(first_at) = injections.first().map(|(at, _)| *at) else {
+    let injections = injections(scenario);
+    if injections.is_empty() {
         bail!("{} injects nothing", scenario.id);
-    };
+    }
     let log = &session.log;
     let from = log.len();
     let mut judge = Judge {
@@ -137,7 +145,7 @@ pub async fn probe(session: &Session, scenario: &Scenario) -> Result<Probe> {
     loop {
         // The injections that are due, on the scenario's timeline.
         while let Some((at, fault)) = injections.get(next) {
-            if started.elapsed() < Duration::from_secs_f64(at - first_at) {
+            if started.elapsed() < Duration::from_secs_f64(*at) {
                 break;
             }
             let (status, body) = session

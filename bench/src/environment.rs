@@ -8,7 +8,6 @@ use std::time::Duration;
 use anyhow::Result;
 use faultline_platform::scenarios::model::{ExpectKind, Expectation};
 use faultline_platform::scenarios::Library;
-use faultline_platform::wire::Action;
 use faultline_protocol::vocabulary::Condition;
 
 use crate::detection;
@@ -167,21 +166,9 @@ async fn measure_on(plan: &Plan, session: &Session, report: &mut Report) -> Resu
             )
             .or_default() += 1;
         }
-        let first_at = scenario
-            .steps
-            .iter()
-            .find(|s| matches!(s.action, Action::Inject | Action::Ramp))
-            .map_or(0.0, |s| s.at);
-        let injections: Vec<_> = scenario
-            .steps
-            .iter()
-            .filter(|s| matches!(s.action, Action::Inject | Action::Ramp))
-            .filter_map(|s| {
-                Some((
-                    s.at - first_at,
-                    serde_json::to_value(s.fault.as_ref()?).ok()?,
-                ))
-            })
+        let injections: Vec<_> = detection::injections(scenario)
+            .into_iter()
+            .filter_map(|(at, fault)| Some((at, serde_json::to_value(fault).ok()?)))
             .collect();
         let floor_of = detection::detections(scenario, env)
             .into_iter()

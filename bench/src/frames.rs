@@ -3,11 +3,10 @@
 //! at 60 Hz.
 
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{bail, Context, Result};
-use serde_json::Value;
+use anyhow::{bail, Result};
 
+use crate::node;
 use crate::report::{Figure, Floor, Unit};
 
 /// One frame at 60 Hz, ms: no page draws more often.
@@ -17,28 +16,13 @@ const FRAME_MS: f64 = 1000.0 / 60.0;
 /// figure and one fps figure per rate.
 pub fn measure(repo: &Path, rates: &[u32], seconds: f64) -> Result<Vec<Figure>> {
     let rates: Vec<String> = rates.iter().map(u32::to_string).collect();
-    let output = Command::new("node")
-        .arg(repo.join("bench/dashboard-frames.mjs"))
-        .args([
-            "--rate",
-            &rates.join(","),
-            "--seconds",
-            &seconds.to_string(),
-            "--json",
-        ])
-        .output()
-        .context("node bench/dashboard-frames.mjs")?;
-    if !output.status.success() {
-        bail!(
-            "dashboard-frames.mjs failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or_default()
-        );
-    }
-    let result: Value =
-        serde_json::from_slice(&output.stdout).context("dashboard-frames.mjs --json")?;
+    let seconds = seconds.to_string();
+    let result = node::run(
+        repo,
+        "dashboard-frames.mjs",
+        &["--rate", &rates.join(","), "--seconds", &seconds, "--json"],
+        false,
+    )?;
     let mut figures = Vec::new();
     for row in result["rows"].as_array().into_iter().flatten() {
         let rate = row["rate"].as_u64().unwrap_or(0);

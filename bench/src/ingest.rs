@@ -15,7 +15,7 @@ use faultline_platform::environments::Environment;
 use faultline_platform::environments::StepSink;
 use faultline_protocol::clock::now_ms;
 use faultline_protocol::{encode, topics};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::producer::{BaseProducer, Producer};
 use rdkafka::ClientConfig;
 use serde_json::Value;
 
@@ -127,22 +127,14 @@ impl Load {
         let ts = now_ms();
         let key = id.to_string();
         let payload = encode(&load::snapshot(id, ts, rate))?;
-        loop {
-            let mut record = BaseRecord::to(topics::SIGNALS.name)
-                .key(&key)
-                .payload(&payload)
-                .timestamp(ts);
-            if let Some(p) = partition {
-                record = record.partition(p);
-            }
-            match self.producer.send(record) {
-                Ok(()) => break,
-                // The local queue is full: let librdkafka deliver, then try again.
-                Err((_, _)) => {
-                    self.producer.poll(Duration::from_millis(1));
-                }
-            }
-        }
+        load::queue(
+            &self.producer,
+            topics::SIGNALS.name,
+            &key,
+            ts,
+            &payload,
+            partition,
+        );
         self.producer.poll(Duration::ZERO);
         self.sent += usize::from(marker.is_none());
         Ok(())

@@ -1,10 +1,13 @@
 //! What the bench sends when it plays sidecars: signal snapshots and registrations, as the
 //! protocol defines them (`faultline-protocol`).
 
+use std::time::Duration;
+
 use faultline_protocol::messages::MessageKind;
 use faultline_protocol::{
     ProducerMetrics, Registration, SidecarId, SidecarType, SignalSnapshot, PROTOCOL_VERSION,
 };
+use rdkafka::producer::{BaseProducer, BaseRecord};
 
 /// A calm producer's snapshot; `target_rate` doubles as a marker the bench can read back
 /// from `GET /api/sidecars`.
@@ -47,4 +50,29 @@ pub fn registration(source: SidecarId, ts: i64) -> Registration {
 /// `bench-00042`: ids the protocol accepts, the same length for every index below 100,000.
 pub fn sidecar_id(prefix: &str, index: usize) -> SidecarId {
     SidecarId::parse(&format!("{prefix}-{index:05}")).expect("bench ids are valid sidecar ids")
+}
+
+/// Queues one record on `producer`, to `partition` when given (else by key), waiting for
+/// librdkafka to deliver while its local queue is full: a bench sends faster than it.
+pub fn queue(
+    producer: &BaseProducer,
+    topic: &str,
+    key: &str,
+    ts: i64,
+    payload: &[u8],
+    partition: Option<i32>,
+) {
+    loop {
+        let mut record = BaseRecord::to(topic)
+            .key(key)
+            .payload(payload)
+            .timestamp(ts);
+        if let Some(p) = partition {
+            record = record.partition(p);
+        }
+        if producer.send(record).is_ok() {
+            return;
+        }
+        producer.poll(Duration::from_millis(1));
+    }
 }

@@ -12,6 +12,7 @@ mod green;
 mod ingest;
 mod load;
 mod machine;
+mod node;
 mod pipeline;
 mod raw_read;
 mod replay;
@@ -80,6 +81,13 @@ enum Helper {
         count: usize,
     },
 }
+
+/// The cargo profile this bench was built with, and so the target folder it reads.
+pub const BUILD: &str = if cfg!(debug_assertions) {
+    "debug"
+} else {
+    "release"
+};
 
 /// How much of everything a mode measures.
 pub struct Plan {
@@ -225,15 +233,10 @@ async fn run(args: &Args) -> Result<bool> {
     std::fs::create_dir_all(&artifacts).context("cannot create artifacts/")?;
     let started = Instant::now();
     let mut machine = Machine::now();
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
     let mut report = Report {
         schema: 1,
         mode: plan.mode.into(),
-        build: build.into(),
+        build: BUILD.into(),
         machine: machine.clone(),
         duration_s: 0.0,
         figures: Vec::new(),

@@ -15,7 +15,7 @@ use faultline_platform::environments::{
 use faultline_protocol::clock::now_ms;
 use faultline_protocol::{encode, topics};
 use futures_util::StreamExt;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::producer::{BaseProducer, Producer};
 use rdkafka::{ClientConfig, Offset};
 
 use crate::load;
@@ -141,18 +141,7 @@ fn write(producer: &BaseProducer, from: usize, to: usize) -> Result<()> {
         let ts = now_ms();
         let key = id.to_string();
         let payload = encode(&load::registration(id, ts))?;
-        loop {
-            let record = BaseRecord::to(topics::SIDECARS.name)
-                .key(&key)
-                .payload(&payload)
-                .timestamp(ts);
-            match producer.send(record) {
-                Ok(()) => break,
-                Err(_) => {
-                    producer.poll(Duration::from_millis(5));
-                }
-            }
-        }
+        load::queue(producer, topics::SIDECARS.name, &key, ts, &payload, None);
     }
     producer
         .flush(Duration::from_secs(120))
