@@ -4,17 +4,22 @@
 // panel in its full mode (#launch[data-mode="full"]) and two animation frames after it: the
 // panel is painted. After 5 s idle it reads the app's VmRSS and the Pss of its process tree
 // (the app and its WebKit processes). Then it closes the session (the app quits) and stops
-// tauri-driver. No thresholds: numbers to compare, not a test.
+// tauri-driver. With --scenario, the first run then starts rehearsal from the launch panel,
+// runs that scenario from its button and samples the same memory every 500 ms until the
+// scenario ends. No thresholds: numbers to compare, not a test.
 //
-//   xvfb-run -a dbus-run-session -- node bench/desktop-start.mjs [--app PATH] [--runs N]
-//     --app PATH   the app binary (default target/release/faultline if it exists, else
-//                  target/debug/faultline, in the repository)
-//     --runs N     how many launches (default 1)
+//   xvfb-run -a dbus-run-session -- node bench/desktop-start.mjs [--app PATH] [--runs N] [--scenario ID]
+//     --app PATH     the app binary (default target/release/faultline if it exists, else
+//                    target/debug/faultline, in the repository)
+//     --runs N       how many launches (default 1)
+//     --scenario ID  a scenario to run on rehearsal in the first launch (such as buffer-overflow)
 //
 // Prints one JSON line on stdout (everything else goes to stderr), with times in ms and
 // memory in MiB (bench/run folds it into its own table):
 //   {"runs":[{"launchToTimeOriginMs","timeOriginToPaintedMs","launchToPaintedMs","rssMiB",
 //             "pssTreeMiB"}, …], "app": PATH}
+// and in the first run, with --scenario, "scenarioRssMiB" and "scenarioPssTreeMiB": every
+// sample taken while the scenario ran.
 // Each run has a scratch FAULTLINE_CACHE and XDG_CONFIG_HOME, removed after it, so the app's
 // fault ledger and settings are not the presenter's. The app is single-instance: the bench
 // refuses to run while a faultline app it did not start is running. The app starts no
@@ -38,12 +43,15 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PANEL = '#launch[data-mode="full"]';
 const IDLE_MS = 5000;
 const PAINT_TIMEOUT_MS = 60000;
+/** Longer than any scenario in scenarios/ runs, recovery included. */
+const SCENARIO_TIMEOUT_MS = 240000;
+const SAMPLE_EVERY_MS = 500;
 const MIB = 1024 * 1024;
 
 const log = (message) => process.stderr.write(`desktop-start: ${message}\n`);
 
 function usage(message) {
-  console.error(`desktop-start: ${message}\nusage: node bench/desktop-start.mjs [--app PATH] [--runs N]`);
+  console.error(`desktop-start: ${message}\nusage: node bench/desktop-start.mjs [--app PATH] [--runs N] [--scenario ID]`);
   process.exit(2);
 }
 
@@ -55,14 +63,16 @@ function cannotRun(message) {
 function options() {
   let values;
   try {
-    ({ values } = parseArgs({ options: { app: { type: 'string' }, runs: { type: 'string' } } }));
+    ({ values } = parseArgs({ options: { app: { type: 'string' }, runs: { type: 'string' }, scenario: { type: 'string' } } }));
   } catch (error) {
     usage(error.message);
   }
   const runs = values.runs === undefined ? 1 : Number(values.runs);
   if (!(Number.isInteger(runs) && runs > 0)) usage(`--runs wants a positive whole number, got ${values.runs}`);
   if (values.app === '') usage('--app wants a path');
-  return { app: values.app === undefined ? null : path.resolve(values.app), runs };
+  // The id goes into a CSS selector: scenario ids are lower-case words and dashes.
+  if (values.scenario !== undefined && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(values.scenario)) usage(`--scenario wants a scenario id such as buffer-overflow, got ${values.scenario}`);
+  return { app: values.app === undefined ? null : path.resolve(values.app), runs, scenario: values.scenario ?? null };
 }
 
 // ---- /proc ---------------------------------------------------------------------------------
@@ -157,6 +167,11 @@ function kbLine(file, key) {
   }
 }
 
+/** Each process's PSS in bytes (0 when it is gone), with its name. */
+function treePss(tree) {
+  return tree.map((p) => ({ pid: p, name: comm(p), pss: kbLine(`/proc/${p}/smaps_rollup`, 'Pss') ?? 0 }));
+}
+
 function clockTicks() {
   try {
     const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -248,6 +263,11 @@ if (alreadyFull) {
 /** What a run started and must stop: tauri-driver, the session, the app's processes, scratch folders. */
 const current = { driver: null, webdriver: null, tree: [], scratch: null, a11y: null };
 
+/** Makes `tree` (pids) what cleanUp waits for and kills if it is left running. */
+function track(tree) {
+  current.tree = tree.map((p) => ({ pid: p, startTicks: procInfo(p)?.startTicks, name: comm(p) })).filter((p) => p.startTicks !== undefined);
+}
+
 async function cleanUp() {
   const { driver, webdriver, scratch } = current;
   current.driver = null;
@@ -267,7 +287,37 @@ async function cleanUp() {
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 }
 
-async function measure(run, { app, appReal, tauriDriver, ticks, harness, WebDriver }) {
+/**
+ * Starts rehearsal from the launch panel, runs `scenario` from its button and samples the
+ * app's RSS and its process tree's PSS (MiB) every 500 ms until the button is no longer
+ * running. Throws when a step never happens or the scenario outlasts SCENARIO_TIMEOUT_MS.
+ */
+async function duringScenario(webdriver, pid, scenario, harness) {
+  const isThere = (selector) => () => webdriver.findAll(selector).then((found) => found.length > 0);
+  await webdriver.clickWhenReady('#launch-choice-rehearsal', 'rehearsal among the launch choices');
+  await webdriver.clickWhenReady('#launch-start:not([disabled])', 'the Start button of rehearsal');
+  await harness.eventually(isThere('#launch[data-state="running"]'), { timeoutMs: 60000, what: 'rehearsal running' });
+  const button = `.scenario-button[data-scenario-id="${scenario}"]`;
+  await webdriver.clickWhenReady(`${button}:not([disabled])`, `the ${scenario} button`);
+  const running = isThere(`${button}[data-state="running"]`);
+  await harness.eventually(running, { what: `${scenario} running` });
+  log(`${scenario} runs: sampling memory every ${SAMPLE_EVERY_MS} ms until it ends`);
+  const rss = [];
+  const pss = [];
+  const deadline = Date.now() + SCENARIO_TIMEOUT_MS;
+  do {
+    const tree = processTree(pid);
+    rss.push(round((kbLine(`/proc/${pid}/status`, 'VmRSS') ?? 0) / MIB));
+    pss.push(round(treePss(tree).reduce((sum, p) => sum + p.pss, 0) / MIB));
+    track(tree);
+    if (Date.now() > deadline) throw new Error(`${scenario} still ran after ${SCENARIO_TIMEOUT_MS / 1000} s`);
+    await sleep(SAMPLE_EVERY_MS);
+  } while (await running());
+  log(`${scenario} ended: ${rss.length} samples, RSS up to ${Math.max(...rss)} MiB`);
+  return { scenarioRssMiB: rss, scenarioPssTreeMiB: pss };
+}
+
+async function measure(run, { app, appReal, tauriDriver, ticks, harness, WebDriver, scenario }) {
   const others = appProcesses(app, appReal);
   if (others.length) {
     const list = others.map((pid) => `pid ${pid}: ${commandLine(pid).join(' ') || comm(pid)}`).join('; ');
@@ -309,10 +359,10 @@ async function measure(run, { app, appReal, tauriDriver, ticks, harness, WebDriv
 
   await sleep(IDLE_MS);
   const tree = processTree(pid);
-  current.tree = tree.map((p) => ({ pid: p, startTicks: procInfo(p)?.startTicks, name: comm(p) })).filter((p) => p.startTicks !== undefined);
+  track(tree);
   const rss = kbLine(`/proc/${pid}/status`, 'VmRSS');
   if (rss === null) throw new Error(`the app (pid ${pid}) quit before its memory was read`);
-  const pss = tree.map((p) => ({ pid: p, name: comm(p), pss: kbLine(`/proc/${p}/smaps_rollup`, 'Pss') ?? 0 }));
+  const pss = treePss(tree);
   const pssTree = pss.reduce((sum, p) => sum + p.pss, 0);
 
   const result = {
@@ -325,6 +375,7 @@ async function measure(run, { app, appReal, tauriDriver, ticks, harness, WebDriv
   log(`run ${run}: pid ${pid}, session opened in ${Math.round(openMs)} ms; launch → painted ${result.launchToPaintedMs} ms `
     + `(with /proc/stat's btime it would read ${round(page.paintedAt - launchedAtBtime)} ms); `
     + `Pss by process: ${pss.map((p) => `${p.name} ${round(p.pss / MIB)}`).join(', ')} MiB`);
+  if (scenario && run === 1) Object.assign(result, await duringScenario(webdriver, pid, scenario, harness));
   await cleanUp();
   const left = appProcesses(app, appReal);
   if (left.length) throw new Error(`the app is still running after its session closed (pids ${left.join(', ')})`);
@@ -365,7 +416,7 @@ async function main() {
   const onPath = (name) => (process.env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(path.join(dir, name)));
   if (!onPath('WebKitWebDriver')) cannotRun('WebKitWebDriver is missing: install webkit2gtk-driver (tests/scripts/install-deps.sh)');
 
-  const context = { app, appReal: fs.realpathSync(app), tauriDriver, ticks: clockTicks(), harness, WebDriver };
+  const context = { app, appReal: fs.realpathSync(app), tauriDriver, ticks: clockTicks(), harness, WebDriver, scenario: opts.scenario };
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
       log(`${signal}: stopping`);

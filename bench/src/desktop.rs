@@ -1,18 +1,22 @@
-//! The desktop app: launch → first painted launch panel, and its memory idle, from
-//! `bench/desktop-start.mjs` (tauri-driver and WebKitWebDriver under Xvfb, the app built
-//! in this target folder). No floor: nothing else paints this window.
+//! The desktop app: launch → first painted launch panel, and its memory idle and during a
+//! scenario, from `bench/desktop-start.mjs` (tauri-driver and WebKitWebDriver under Xvfb,
+//! the app built in this target folder). No floor: nothing else paints this window.
 
 use std::path::Path;
 
 use anyhow::{bail, Result};
+use serde_json::Value;
 
 use crate::node;
+use crate::Plan;
 use crate::report::{Figure, Report, StepTime, Target, Unit};
 use crate::stats::Summary;
 
 const ENV: &str = "desktop";
 
-pub fn measure(repo: &Path, runs: usize, report: &mut Report) -> Result<()> {
+/// Launches the app `plan.desktop_runs` times; the first also runs `plan.desktop_scenario`
+/// on rehearsal for the app's memory during a scenario.
+pub fn measure(repo: &Path, plan: &Plan, report: &mut Report) -> Result<()> {
     let app = repo.join("target").join(crate::BUILD).join("faultline");
     if !app.exists() {
         bail!(
@@ -20,14 +24,13 @@ pub fn measure(repo: &Path, runs: usize, report: &mut Report) -> Result<()> {
             app.display()
         );
     }
-    let runs = runs.to_string();
+    let runs = plan.desktop_runs.to_string();
     let app_path = app.to_string_lossy();
-    let result = node::run(
-        repo,
-        "desktop-start.mjs",
-        &["--app", &app_path, "--runs", &runs],
-        true,
-    )?;
+    let mut args = vec!["--app", &app_path, "--runs", &runs];
+    if let Some(scenario) = plan.desktop_scenario {
+        args.extend(["--scenario", scenario]);
+    }
+    let result = node::run(repo, "desktop-start.mjs", &args, true)?;
     let column = |key: &str| -> Vec<f64> {
         result["runs"]
             .as_array()
@@ -60,6 +63,34 @@ pub fn measure(repo: &Path, runs: usize, report: &mut Report) -> Result<()> {
         ))
         .waits_on("WebKitGTK's web and network processes are apart, see the PSS row"),
     );
+    // Every sample the first run took while the scenario ran, in one figure each.
+    let during = |key: &str| -> Vec<f64> {
+        result["runs"][0][key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_f64)
+            .collect()
+    };
+    if let Some(scenario) = plan.desktop_scenario {
+        report.figures.push(
+            Figure::new(
+                "memory/desktop/app-rss-scenario",
+                ENV,
+                &format!("the app process's RSS while {scenario} ran on rehearsal (sampled every 500 ms)"),
+                Unit::MiB,
+                during("scenarioRssMiB"),
+            )
+            .waits_on("the platform, the embedded cluster and the demo workloads run in the app"),
+        );
+        report.figures.push(Figure::new(
+            "memory/desktop/tree-pss-scenario",
+            ENV,
+            &format!("PSS of the app and its WebKit processes while {scenario} ran"),
+            Unit::MiB,
+            during("scenarioPssTreeMiB"),
+        ));
+    }
     report.figures.push(Figure::new(
         "memory/desktop/tree-pss",
         ENV,

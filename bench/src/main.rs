@@ -114,6 +114,9 @@ pub struct Plan {
     pub replay_on_real_kafka: bool,
     /// Launches of the desktop app.
     pub desktop_runs: usize,
+    /// The scenario the first launch runs on rehearsal for the app's memory during one
+    /// (smoke: none, it would add the scenario's minute to CI).
+    pub desktop_scenario: Option<&'static str>,
 }
 
 impl Plan {
@@ -146,6 +149,7 @@ impl Plan {
                 replay_reps: 1,
                 replay_on_real_kafka: false,
                 desktop_runs: 1,
+                desktop_scenario: None,
             }
         } else if args.quick {
             Self {
@@ -166,6 +170,7 @@ impl Plan {
                 replay_reps: 1,
                 replay_on_real_kafka: true,
                 desktop_runs: 3,
+                desktop_scenario: Some("buffer-overflow"),
             }
         } else {
             Self {
@@ -186,6 +191,7 @@ impl Plan {
                 replay_reps: 5,
                 replay_on_real_kafka: true,
                 desktop_runs: 5,
+                desktop_scenario: Some("buffer-overflow"),
             }
         }
     }
@@ -279,7 +285,7 @@ async fn run(args: &Args) -> Result<bool> {
     }
     if wanted("desktop") {
         section("desktop app: launch → painted");
-        let outcome = desktop::measure(&repo, plan.desktop_runs, &mut report);
+        let outcome = desktop::measure(&repo, &plan, &mut report);
         failed |= !noted(&mut report, "desktop/*", outcome);
     }
     if wanted("frames") {

@@ -84,18 +84,6 @@ function processesOf(program) {
   return commandLines().filter((args) => args[0] === program);
 }
 
-/**
- * Clicks the first element matching `selector` once there is one; the panel redraws its
- * choices as pre-flight answers arrive, so a found element may be replaced before the click.
- */
-async function clickWhenReady(selector, what) {
-  await eventually(async () => {
-    const [element] = await webdriver.findAll(selector);
-    if (!element) return false;
-    return webdriver.click(element).then(() => true, () => false);
-  }, { timeoutMs: 30000, what });
-}
-
 /** The text of every element matching `selector`. */
 async function texts(selector) {
   return Promise.all((await webdriver.findAll(selector)).map((element) => webdriver.text(element)));
@@ -109,13 +97,13 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
   assert.ok(panel);
   // Detection may prefer docker on a machine whose engine runs (CI's does): this test is
   // about rehearsal, so it chooses it.
-  await clickWhenReady('#launch-choice-rehearsal', 'rehearsal offered among the choices');
+  await webdriver.clickWhenReady('#launch-choice-rehearsal', 'rehearsal offered among the choices');
   await eventually(() => webdriver.findAll('#launch-start:not([disabled])').then((found) => found.length > 0), {
     what: 'an enabled Start button',
   });
   fs.mkdirSync(artifacts, { recursive: true });
   fs.writeFileSync(path.join(artifacts, `${SHOT_PREFIX}-launch.png`), await webdriver.screenshot());
-  await clickWhenReady('#launch-start:not([disabled])', 'the Start button of rehearsal');
+  await webdriver.clickWhenReady('#launch-start:not([disabled])', 'the Start button of rehearsal');
   await eventually(() => webdriver.findAll('#launch-steps li').then((found) => found.length > 0), { what: 'start-up steps' });
   // Cards appear one by one as sidecars register: wait for the one this test names.
   await eventually(async () => {
@@ -135,17 +123,17 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
 });
 
 test('the installed app starts the local environment from what its package carries', { skip: !INSTALLED && 'only the installed app (FAULTLINE_APP) carries the sidecar, Toxiproxy and the workloads' }, async () => {
-  await clickWhenReady('#launch-stop:not([hidden])', 'the Stop button of rehearsal');
+  await webdriver.clickWhenReady('#launch-stop:not([hidden])', 'the Stop button of rehearsal');
   await eventually(() => webdriver.findAll('#launch[data-state="stopped"]').then((found) => found.length > 0), {
     timeoutMs: 60000,
     what: 'rehearsal stopped',
   });
-  await clickWhenReady('#launch-choice-local:not([disabled])', 'local offered among the choices');
+  await webdriver.clickWhenReady('#launch-choice-local:not([disabled])', 'local offered among the choices');
   const kafka = await eventually(async () => (await texts('#launch-checks li')).find((text) => text.includes('Kafka')), {
     what: 'the Kafka pre-flight check',
   });
   assert.match(kafka, /will be fetched from the Maven mirror at http:\/\/127\.0\.0\.1:\d+ \(FAULTLINE_MAVEN_REPOSITORY\)/);
-  await clickWhenReady('#launch-start:not([disabled])', 'an enabled Start button for local');
+  await webdriver.clickWhenReady('#launch-start:not([disabled])', 'an enabled Start button for local');
   await eventually(async () => {
     const cards = await webdriver.findAll('.sidecar-card');
     const found = await Promise.all(cards.map((card) => webdriver.attribute(card, 'data-sidecar-id')));
@@ -156,7 +144,7 @@ test('the installed app starts the local environment from what its package carri
     what: 'the launch bar saying running',
   });
   // Running, the panel is a bar: its details hold the steps.
-  await clickWhenReady('#launch-toggle:not([hidden])', 'the Details button');
+  await webdriver.clickWhenReady('#launch-toggle:not([hidden])', 'the Details button');
   const steps = await texts('#launch-steps li');
   assert.ok(steps.some((step) => /Fetch Apache Kafka .* jars from the Maven mirror at /.test(step) && /46 jars, [\d.]+ MB fetched/.test(step)), steps.join('\n'));
   assert.ok(mirror.served.some((file) => file.endsWith('/kafka_2.13-4.1.1.jar')), 'the app fetched Kafka over HTTP');
@@ -190,7 +178,7 @@ test('the installed app starts the local environment from what its package carri
   // The scope's arguments are fixed: whatever the page passes, only --version runs.
   assert.equal(await asked('binaries/faultline-sidecar', ['--bootstrap', '127.0.0.1:1'], { sidecar: true }), `ran: ${version}`);
   fs.writeFileSync(path.join(artifacts, 'installed-local.png'), await webdriver.screenshot());
-  await clickWhenReady('#launch-stop:not([hidden])', 'the Stop button of local');
+  await webdriver.clickWhenReady('#launch-stop:not([hidden])', 'the Stop button of local');
   await eventually(() => webdriver.findAll('#launch[data-state="stopped"]').then((found) => found.length > 0), {
     timeoutMs: 90000,
     what: 'local stopped',

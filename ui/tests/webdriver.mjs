@@ -1,5 +1,8 @@
-// A small W3C WebDriver client over fetch: just what the desktop test needs to drive the
-// real Tauri window through tauri-driver (which hands the session to WebKitWebDriver).
+// A small W3C WebDriver client over fetch: just what the desktop test and the desktop bench
+// need to drive the real Tauri window through tauri-driver (which hands the session to
+// WebKitWebDriver).
+import { eventually } from './harness.mjs';
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriver {
@@ -43,6 +46,19 @@ export class WebDriver {
 
   async click(element) {
     await this.call('POST', `/session/${this.session}/element/${element}/click`, {});
+  }
+
+  /**
+   * Clicks the first element matching `selector` once there is one (30 s at most; the error
+   * names `what`). The launch panel redraws its choices as pre-flight answers arrive, so a
+   * found element may be replaced before the click: then it tries again.
+   */
+  async clickWhenReady(selector, what) {
+    await eventually(async () => {
+      const [element] = await this.findAll(selector);
+      if (!element) return false;
+      return this.click(element).then(() => true, () => false);
+    }, { timeoutMs: 30000, what });
   }
 
   async text(element) {

@@ -125,7 +125,7 @@ async fn the_real_stack_is_observed_commanded_and_survives_a_broker_kill() {
 
     // 500 ms of latency on every broker proxy shows in the producer's request latency as
     // its sidecar reports it; removing it brings the latency back down. The client's
-    // request-latency-avg averages over 5-10 s, so old and new requests mix for a while
+    // request-latency-avg averages over 1-2 s, so old and new requests mix for a moment
     // either way. The baseline comes first: right after start-up those averages still hold
     // the first requests (connections, metadata, leader moves), so it must settle.
     let settled = eventually(Duration::from_secs(60), || async {

@@ -5,6 +5,7 @@
 use faultline_jmx::{JmxClient, JmxError, JmxValue};
 use faultline_protocol::{BrokerLink, Command, ConsumerMetrics, ProducerMetrics};
 
+use super::round_trips::LastRoundTrips;
 use crate::{Control, ControlError, Probe, ProbeError, Reading};
 
 const PRODUCER_METRICS: &str = "kafka.producer:type=producer-metrics,client-id=*";
@@ -43,6 +44,7 @@ pub struct JmxProbe {
     /// The producer's per-broker MBeans, looked up again every so often (brokers come and go).
     nodes: Vec<String>,
     samples: u64,
+    rtts: LastRoundTrips,
 }
 
 impl JmxProbe {
@@ -53,6 +55,7 @@ impl JmxProbe {
             client_id: None,
             nodes: Vec::new(),
             samples: 0,
+            rtts: LastRoundTrips::default(),
         }
     }
 
@@ -142,10 +145,13 @@ impl JmxProbe {
                 continue;
             };
             let node = name.split("node-id=").nth(1).unwrap_or(name).to_owned();
+            let rtt_ms = self
+                .rtts
+                .update(&node, measured(&values, "request-latency-avg"));
             links.push(BrokerLink {
                 name: node,
                 state: "UP".into(),
-                rtt_ms: number(&values, "request-latency-avg"),
+                rtt_ms,
             });
         }
         links
@@ -272,15 +278,19 @@ fn consumer_control(client_id: &str) -> String {
     format!("io.faultline.workloads:type=ConsumerControl,name={client_id}")
 }
 
-/// A finite number from a JMX reading; Kafka reports NaN for averages with no samples yet,
-/// which is 0 here (and could not be sent as JSON anyway).
-fn number(values: &[(String, JmxValue)], attribute: &str) -> f64 {
+/// A finite number from a JMX reading; Kafka reports NaN for averages with no samples in
+/// their windows, which is `None` here.
+fn measured(values: &[(String, JmxValue)], attribute: &str) -> Option<f64> {
     values
         .iter()
         .find(|(name, _)| name == attribute)
         .and_then(|(_, value)| value.as_f64())
         .filter(|v| v.is_finite())
-        .unwrap_or(0.0)
+}
+
+/// [`measured`], with no samples as 0 (NaN could not be sent as JSON anyway).
+fn number(values: &[(String, JmxValue)], attribute: &str) -> f64 {
+    measured(values, attribute).unwrap_or(0.0)
 }
 
 fn probe_error(error: JmxError) -> ProbeError {

@@ -1,14 +1,14 @@
 //! The probe for an rdkafka producer in this process, fed by librdkafka's statistics.
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use faultline_protocol::{BrokerLink, ProducerMetrics};
 use rdkafka::Statistics;
 use tokio::sync::watch;
 
+use super::round_trips::LastRoundTrips;
 use crate::workload::WorkloadState;
 use crate::{Probe, ProbeError, Reading};
 
@@ -20,11 +20,13 @@ pub struct LibrdkafkaProbe {
     workload: Arc<WorkloadState>,
     last_delivered: u64,
     last_sample: Instant,
-    /// Each broker's last measured round trip (ms). A window in which no request to a
-    /// broker completed has no round trip of its own; a very slow broker is exactly that,
-    /// so it keeps its last value instead of dropping out of the average.
-    last_rtt_ms: HashMap<String, f64>,
+    rtts: LastRoundTrips,
 }
+
+/// How long a sample waits for statistics newer than the last it read: longer than the
+/// demo producer's statistics interval (500 ms). Two readings of one statistics window
+/// are one measurement, and a resample under buffer pressure comes 500 ms after the last.
+const FRESH_STATISTICS_WAIT: Duration = Duration::from_millis(750);
 
 impl LibrdkafkaProbe {
     pub fn new(
@@ -37,7 +39,7 @@ impl LibrdkafkaProbe {
             workload,
             last_delivered,
             last_sample: Instant::now(),
-            last_rtt_ms: HashMap::new(),
+            rtts: LastRoundTrips::default(),
         }
     }
 
@@ -62,34 +64,31 @@ impl Probe for LibrdkafkaProbe {
     }
 
     async fn sample(&mut self) -> Result<Option<Reading>, ProbeError> {
-        let Some(stats) = self.stats.borrow().clone() else {
+        if !self.stats.has_changed().unwrap_or(true) {
+            // A timeout is no error: without a newer window, the current one is read.
+            let _ = tokio::time::timeout(FRESH_STATISTICS_WAIT, self.stats.changed()).await;
+        }
+        let Some(stats) = self.stats.borrow_and_update().clone() else {
             return Ok(None);
         };
         // Bootstrap pseudo-brokers (node id -1) carry no produce traffic.
         let brokers: Vec<_> = stats.brokers.values().filter(|b| b.nodeid >= 0).collect();
-        for broker in &brokers {
-            if let Some(window) = broker.rtt.as_ref().filter(|w| w.cnt > 0) {
-                self.last_rtt_ms
-                    .insert(broker.name.clone(), window.avg as f64 / 1000.0);
-            }
-        }
-        // The slowest broker's round trip, as the JMX probe reports it.
-        let request_latency_ms = brokers
-            .iter()
-            .filter_map(|b| self.last_rtt_ms.get(&b.name).copied())
-            .fold(0.0_f64, f64::max);
         let mut links: Vec<BrokerLink> = brokers
             .iter()
             .map(|b| BrokerLink {
                 name: b.nodename.clone(),
                 state: b.state.clone(),
-                rtt_ms: b
-                    .rtt
-                    .as_ref()
-                    .map(|w| w.avg as f64 / 1000.0)
-                    .unwrap_or_default(),
+                rtt_ms: self.rtts.update(
+                    &b.name,
+                    b.rtt
+                        .as_ref()
+                        .filter(|w| w.cnt > 0)
+                        .map(|w| w.avg as f64 / 1000.0),
+                ),
             })
             .collect();
+        // The slowest broker's round trip, as the JMX probe reports it.
+        let request_latency_ms = links.iter().map(|l| l.rtt_ms).fold(0.0_f64, f64::max);
         links.sort_by(|a, b| a.name.cmp(&b.name));
         let metrics = ProducerMetrics {
             queue_messages: stats.msg_cnt,

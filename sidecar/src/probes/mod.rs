@@ -2,6 +2,7 @@
 
 mod jmx;
 mod librdkafka;
+mod round_trips;
 
 pub use jmx::{JmxProbe, JmxRateControl, JmxTarget, NoControl};
 pub use librdkafka::LibrdkafkaProbe;

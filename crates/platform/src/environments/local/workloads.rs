@@ -11,11 +11,12 @@ pub const CONSUMER_ID: &str = "consumer-1";
 pub const CONSUMER_GROUP: &str = "faultline-demo-consumers";
 
 /// The demo producer's linger.ms. The client's request-latency-avg is an average per
-/// request over the last 5-10 s: at 100 messages a second with the default 5 ms, a broker
-/// gets some 30 fast requests a second, and the few slow ones a network fault lets through
-/// stay outnumbered for seconds. Fewer, fuller requests let a slow broker show sooner
-/// (network-latency-partition detected after 9 s instead of 11-14 s, CPU saturation after
-/// 2 s instead of 5 on a 2-core machine); bursts fill their batches long before the
+/// request over its metric windows (1-2 s, see the workloads' `METRICS_WINDOW_MS`): at 100
+/// messages a second with the default 5 ms, a broker gets some 30 fast requests a second,
+/// and the few slow ones a network fault lets through stay outnumbered. Fewer, fuller
+/// requests let a slow broker show sooner (with the earlier 5-10 s windows,
+/// network-latency-partition was detected after 9 s instead of 11-14 s, and CPU saturation
+/// after 2 s instead of 5 on a 2-core machine); bursts fill their batches long before the
 /// linger ends, so they are not slowed.
 const PRODUCER_LINGER_MS: &str = "100";
 
