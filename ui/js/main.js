@@ -19,6 +19,7 @@ import { createGroupsView } from './view/groups.js';
 import { createChartsView } from './view/charts.js';
 import { createOodaView } from './view/ooda.js';
 import { createToasts } from './view/toasts.js';
+import { createSpotlight } from './view/spotlight.js';
 import { createLaunchPanel } from './view/launch.js';
 import { createContainersView } from './view/containers.js';
 import { showBundledSidecar } from './view/bundled-sidecar.js';
@@ -31,7 +32,10 @@ const SNAPSHOTS = {
   environment: ['/api/environment', (data) => model.applyEnvironment(data)],
   health: ['/api/health', (data) => model.applyHealth(data)],
   groups: ['/api/consumer-groups', (data) => model.applyGroups(data)],
-  faults: ['/api/faults', (data) => timeline.applyActiveFaults(data, model.serverNow())],
+  faults: ['/api/faults', (data) => {
+    timeline.applyActiveFaults(data, model.serverNow());
+    spotlight.applyActiveFaults(data);
+  }],
 };
 /** Events held back while the snapshots of a (re)connect load; beyond this we just apply them. */
 const MAX_HELD_EVENTS = 5000;
@@ -47,6 +51,7 @@ const brokers = createBrokersView(document);
 const groups = createGroupsView(document);
 const charts = createChartsView(document, timeline, () => model.serverNow());
 const ooda = createOodaView(document);
+const spotlight = createSpotlight(document);
 const scenarios = createScenariosPanel(document, { getJson, postJson, toast: toasts });
 const launch = createLaunchPanel(document, {
   getJson, postJson, toast: toasts, serverNow: () => model.serverNow(),
@@ -80,7 +85,8 @@ function render() {
   if (regions.has('cards')) cards.render(model, changedCards);
   if (regions.has('feed')) feed.render(model);
   if (regions.has('narrative')) narrative.render(model);
-  if (regions.has('health')) footer.render(model);
+  // The footer's discovery line depends on whether an environment runs at all.
+  if (regions.has('health') || regions.has('environment')) footer.render(model);
   if (regions.has('clock')) {
     cards.tick(model);
     footer.tick(model);
@@ -88,8 +94,13 @@ function render() {
     // The containers view follows the engine every 3 s while a docker environment is up.
     if (model.environment?.kind === 'docker' && ++containerTicks % 3 === 1) containers.refresh();
   }
+  // After the tiles and cards it may light; toasts step aside from what it lit.
+  toasts.keepClear(spotlight.render());
   requestSnapshots(model.takeNeeds());
 }
+
+// A new size moves the panels: the toasts must stay clear of the subject at every size.
+window.addEventListener('resize', scheduleRender);
 
 setInterval(() => {
   model.markDirty('clock');
@@ -143,6 +154,7 @@ const followers = [
   (event) => scenarios.onEvent(event),
   (event) => launch.onEvent(event),
   (event) => ooda.onEvent(event),
+  (event) => spotlight.onEvent(event),
   (event) => {
     const toast = toastFor(event);
     if (toast) toasts.show(toast.tone, toast.text);

@@ -62,17 +62,19 @@ export function createEnvironment(ctx) {
         ctx.changed('brokers');
       },
 
-      /** A launch step: a feed line, and the environment's state has moved on. */
+      /**
+       * A launch step: the environment's state has moved on, and a step's outcome is a feed
+       * line. Its start and progress (a pull's percent, many a second) are the launch panel's.
+       */
       environment(e, atMs) {
-        const status = text(e.status, 40) ?? '?';
-        const tone = status === 'failed' ? 'bad' : status === 'done' ? 'ok' : 'info';
-        const detail = text(e.detail);
-        const elapsed = status === 'started' ? '' : ` in ${millis(e.elapsedMs)}`;
-        ctx.feed({
-          atMs, type: 'environment', tone, label: 'environment',
-          text: `${text(e.kind, 40) ?? ''} ${text(e.step, 80) ?? '?'} ${status}${elapsed}${detail ? `: ${detail}` : ''}`.trim(),
-        });
         ctx.need('environment');
+        const status = text(e.status, 40);
+        if (status !== 'done' && status !== 'failed') return;
+        const detail = text(e.detail);
+        ctx.feed({
+          atMs, type: 'environment', tone: status === 'failed' ? 'bad' : 'ok', label: 'environment',
+          text: `${text(e.kind, 40) ?? ''} ${text(e.step, 80) ?? '?'} ${status} in ${millis(e.elapsedMs)}${detail ? `: ${detail}` : ''}`.trim(),
+        });
       },
 
       fault() {

@@ -78,7 +78,9 @@ function update(tile, broker) {
   setAttr(root, 'data-state', up ? 'up' : 'down');
   setText(refs.address, `${broker.host ?? '?'}:${broker.port ?? '?'}${broker.activeController === 1 ? ' · controller' : ''}`);
   setText(refs.condition, broker.condition ?? '');
-  refs.condition.hidden = !broker.condition;
+  // A broker that is not up is DOWN, whatever its last judgement said (a stopping environment
+  // still lists its brokers with their last STABLE): one badge says so.
+  refs.condition.hidden = !broker.condition || !up;
   setTone(refs.condition, conditionTone(broker.condition));
   setText(refs.urp, broker.underReplicatedPartitions ?? DASH);
   refs.urp.classList.toggle('is-bad', (broker.underReplicatedPartitions ?? 0) > 0);

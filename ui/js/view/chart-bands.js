@@ -28,8 +28,11 @@ export const faultBandsPlugin = {
     ctx.save();
     ctx.setLineDash([5, 4]);
     ctx.lineWidth = 2;
-    ctx.font = `600 ${options.colors.fontSize ?? 11}px system-ui, sans-serif`;
+    const fontSize = options.colors.fontSize ?? 11;
+    ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
     ctx.textBaseline = 'top';
+    /** Where each row of labels ends so far: a label that would overlap one goes a row lower. */
+    const rowEnds = [];
     for (const marker of options.markers) {
       const at = x.getPixelForValue(marker.atMs);
       if (at < area.left || at > area.right) continue;
@@ -40,7 +43,12 @@ export const faultBandsPlugin = {
       ctx.moveTo(at, area.top);
       ctx.lineTo(at, area.bottom);
       ctx.stroke();
-      ctx.fillText(marker.kind, Math.min(at + 3, area.right - 60), area.top + 2);
+      const width = ctx.measureText(marker.kind).width;
+      const left = Math.max(area.left, Math.min(at + 3, area.right - width));
+      let row = rowEnds.findIndex((end) => end + 4 <= left);
+      if (row === -1) row = rowEnds.push(0) - 1;
+      rowEnds[row] = left + width;
+      ctx.fillText(marker.kind, left, area.top + 2 + row * (fontSize + 3));
     }
     ctx.restore();
   },

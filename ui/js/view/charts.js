@@ -1,8 +1,9 @@
 /**
  * Live charts (Chart.js, loaded as js/vendor/chart.umd.js): buffer fill, send rate, request
  * latency and consumer lag over the last five minutes (the first minute while the page is new), with faults as shaded bands and
- * detection / recovery as markers (chart-bands.js). Under the charts the same bands are
- * listed as text, which is also what tests look for.
+ * detection / recovery as markers (chart-bands.js). Above the charts the same bands are
+ * listed as text, which is also what tests look for, and one legend serves all four charts
+ * (a subject has one colour everywhere; four legends took the height of their plots).
  *
  * Events only append to the timeline; `request()` asks for a redraw, and redraws happen at
  * most MAX_FPS times a second, inside an animation frame, with animations off.
@@ -18,6 +19,7 @@ const PALETTE = ['#58a6ff', '#f0883e', '#a371f7', '#3fb950', '#db61a2', '#e3b341
 export function createChartsView(doc, timeline, serverNow) {
   const grid = doc.getElementById('charts-grid');
   const legend = doc.getElementById('fault-bands');
+  const subjects = doc.getElementById('chart-subjects');
   const Chart = doc.defaultView?.Chart;
   const charts = new Map();
   /** subject → colour, shared by every chart so producer-1 is the same colour everywhere */
@@ -40,7 +42,13 @@ export function createChartsView(doc, timeline, serverNow) {
   }
 
   function colorOf(subject) {
-    if (!colors.has(subject)) colors.set(subject, PALETTE[colors.size % PALETTE.length]);
+    if (!colors.has(subject)) {
+      const color = PALETTE[colors.size % PALETTE.length];
+      colors.set(subject, color);
+      const swatch = h('span', { className: 'chart-swatch' });
+      swatch.style.backgroundColor = color; // CSSOM, allowed by the CSP (style-src 'self')
+      subjects.append(h('li', { className: 'chart-subject', attrs: { title: subject } }, swatch, shorten(subject)));
+    }
     return colors.get(subject);
   }
 
@@ -145,7 +153,7 @@ function chartConfig(metric, t) {
       y: { beginAtZero: true, ...(metric.max ? { max: metric.max } : {}), ticks: { maxTicksLimit: 5 } },
     },
     plugins: {
-      legend: { position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } },
+      legend: { display: false },
       tooltip: { enabled: true },
       faultBands: { bands: [], markers: [], colors: {} },
     },
@@ -160,12 +168,10 @@ function styleChart(options, t) {
     axis.ticks.font = { size: t.fontSize };
     axis.grid = { color: t.grid };
   }
-  options.plugins.legend.labels.color = t.text;
-  options.plugins.legend.labels.font = { size: t.fontSize };
   options.plugins.faultBands.colors = t;
 }
 
-/** Legends sit above small charts: long ids are cut (the full id is on the cards). */
+/** The legend sits in the panel's head: long ids are cut (the full id is its title and on the cards). */
 function shorten(subject) {
   return subject.length > 18 ? `${subject.slice(0, 17)}…` : subject;
 }

@@ -16,10 +16,12 @@ export function createFooterView(doc = document, endpointLabel = '') {
     const unreachable = model.snapshotErrors.size > 0;
     setText(status, unreachable ? `API unreachable (${[...model.snapshotErrors].join(', ')})` : health?.status ?? 'unknown');
     setAttr(root, 'data-status', unreachable ? 'degraded' : health?.status === 'ok' ? 'ok' : health ? 'degraded' : 'unknown');
-    if (health?.discovery.replayed) {
+    // Discovery replays only while an environment starts or runs; idle, there is nothing to say.
+    const live = ['starting', 'running'].includes(model.environment?.state);
+    if (live && health?.discovery.replayed) {
       setText(discovery, `${health.discovery.records ?? '?'} record(s) replayed in ${millis(health.discovery.elapsedMs)}`);
     } else {
-      setText(discovery, health ? 'replaying…' : '—');
+      setText(discovery, live && health ? 'replaying…' : '—');
     }
     const total = health?.rejectedTotal ?? 0;
     setText(rejected, String(total));

@@ -105,6 +105,8 @@ export function createLaunchPanel(doc, { getJson, postJson, toast, serverNow, on
     const body = { kind: selected };
     if (asksBootstrap()) body.bootstrap = el.bootstrap.value.trim();
     requesting = true;
+    // The new launch starts with no steps and no error: the last one's must not show meanwhile.
+    launch = { ...launch, steps: [], error: null };
     render();
     try {
       apply(await postJson('/api/environment/start', body));

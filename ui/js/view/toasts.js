@@ -1,7 +1,8 @@
 /**
  * Toasts: short-lived notices in a corner for errors and turning points. At most a few are
  * visible (the oldest goes first); each dismisses itself, errors a little later; a click
- * dismisses at once. Text only.
+ * dismisses at once. They never cover what the audience is told to watch (`keepClear`).
+ * Text only.
  */
 import { h, setAttr } from '../dom.js';
 
@@ -26,5 +27,23 @@ export function createToasts(doc = document) {
     while (container.childElementCount > MAX_VISIBLE) dismiss(container.firstElementChild);
   }
 
-  return { show, error: (message) => show('bad', message) };
+  /**
+   * Keep the stack off these elements: in its usual corner (bottom right) if that is clear,
+   * else the other one, else without its oldest toasts until it is.
+   */
+  function keepClear(elements) {
+    if (container.childElementCount === 0 || elements.length === 0) return;
+    const rects = elements.map((element) => element.getBoundingClientRect());
+    const covers = () => {
+      const box = container.getBoundingClientRect();
+      return rects.some((r) => box.left < r.right && r.left < box.right && box.top < r.bottom && r.top < box.bottom);
+    };
+    for (const side of ['right', 'left']) {
+      setAttr(container, 'data-side', side);
+      if (!covers()) return;
+    }
+    while (container.childElementCount > 0 && covers()) dismiss(container.firstElementChild);
+  }
+
+  return { show, error: (message) => show('bad', message), keepClear };
 }
