@@ -131,7 +131,7 @@ impl JmxProbe {
 
     /// Each broker's average request latency as this producer sees it.
     async fn read_nodes(&mut self, id: &str) -> Vec<BrokerLink> {
-        if self.nodes.is_empty() || self.samples % 10 == 0 {
+        if self.nodes.is_empty() || self.samples.is_multiple_of(10) {
             let pattern =
                 format!("kafka.producer:type=producer-node-metrics,client-id={id},node-id=*");
             if let Ok(names) = self.client.query_names(&pattern).await {
