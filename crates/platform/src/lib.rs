@@ -12,6 +12,7 @@ mod ingest;
 mod judgement;
 pub mod launch;
 mod platform;
+pub mod recording;
 pub mod scenarios;
 pub mod server;
 pub mod state;

@@ -681,6 +681,7 @@ async fn the_desktop_apps_in_process_requests_pass_the_guard() {
         StageOptions {
             ledger: ledger.clone(),
             scenarios_dir: None,
+            recordings: common::recordings_folder(),
         },
         Arc::new(environments::create),
         launch::detect(&environments::Host::default()),

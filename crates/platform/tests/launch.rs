@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{eventually, get_json, init_logging, post_json};
+use common::{eventually, get_json, init_logging, post_json, recordings_folder};
 use faultline_platform::environments::{self, Environment, RehearsalConfig, RehearsalEnvironment};
 use faultline_platform::launch::{self, Launcher};
 use faultline_platform::{Bus, Headless, StageOptions};
@@ -36,6 +36,7 @@ async fn the_launch_panel_starts_stops_and_starts_again() {
     let options = StageOptions {
         ledger: std::env::temp_dir().join(format!("faultline-launch-{}.json", std::process::id())),
         scenarios_dir: None,
+        recordings: recordings_folder(),
     };
     let launcher = Launcher::new(
         Bus::new(),

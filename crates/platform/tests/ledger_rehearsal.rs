@@ -49,6 +49,7 @@ async fn serve(environment: Arc<RehearsalEnvironment>, ledger: PathBuf) -> Headl
     let options = StageOptions {
         ledger,
         scenarios_dir: None,
+        recordings: recordings_folder(),
     };
     Headless::start_with("127.0.0.1:0".parse().unwrap(), environment, options)
         .await

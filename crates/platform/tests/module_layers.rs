@@ -11,6 +11,7 @@ const LAYERS: &[&str] = &[
     "wire",
     "state",
     "bus",
+    "recording",
     "detectors",
     "judgement",
     "supervisor",

@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 use crate::environments::{
     preflight, Environment, EnvironmentFactory, Host, StartRequest, StepReport, StepSink,
 };
+use crate::recording::{Recorder, Snapshot, SnapshotSource};
 use crate::wire::{Detection, Event, LaunchState, LaunchStatus, Preflight, StepView};
 use crate::Bus;
 
@@ -42,6 +43,8 @@ pub struct Launcher {
     bring_up: Mutex<Option<JoinHandle<()>>>,
     /// Starts and stops one at a time.
     transition: tokio::sync::Mutex<()>,
+    /// Records every start's events, and the presenter's named recordings.
+    recorder: Recorder,
 }
 
 impl Launcher {
@@ -67,7 +70,12 @@ impl Launcher {
             leave_running_on_quit: false,
             ledger_unreadable,
         };
-        let launcher = Arc::new(Self {
+        let launcher = Arc::new_cyclic(|launcher| Self {
+            recorder: Recorder::new(
+                bus.clone(),
+                options.recordings.clone(),
+                registry_of(launcher.clone()),
+            ),
             bus,
             factory,
             initial_kind: kind,
@@ -105,6 +113,11 @@ impl Launcher {
 
     pub fn bus(&self) -> &Bus {
         &self.bus
+    }
+
+    /// The session recordings and the presenter's named one.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     /// The stage the API works on: the running environment, or the last one.
@@ -207,6 +220,7 @@ impl Launcher {
             }
         }
         *self.stage.write() = stage.clone();
+        self.recorder.start_session(&request.kind).await;
         let status = self.update(|status| {
             status.kind = request.kind.clone();
             status.state = LaunchState::Starting;
@@ -292,7 +306,9 @@ impl Launcher {
         let stage = self.stage();
         stage.wind_down().await;
         stage.environment.stop().await;
-        self.update(|status| status.state = LaunchState::Stopped)
+        let status = self.update(|status| status.state = LaunchState::Stopped);
+        self.recorder.end_session().await;
+        status
     }
 
     /// For quitting: faults are always reverted and the platform stopped; the environment
@@ -306,6 +322,7 @@ impl Launcher {
         if !keep_environment {
             stage.environment.stop().await;
         }
+        self.recorder.stop_all().await;
     }
 
     fn abort_bring_up(&self) {
@@ -313,6 +330,17 @@ impl Launcher {
             task.abort();
         }
     }
+}
+
+/// A recording's snapshot: the registry of the launcher's current stage (empty once the
+/// launcher is gone).
+fn registry_of(launcher: std::sync::Weak<Launcher>) -> SnapshotSource {
+    Arc::new(move || Snapshot {
+        sidecars: launcher
+            .upgrade()
+            .map(|launcher| launcher.stage().state.sidecar_views())
+            .unwrap_or_default(),
+    })
 }
 
 /// Works out which kinds can start here, off the async threads: the local check runs Java.

@@ -7,44 +7,7 @@ use super::AppState;
 use crate::wire::{EnvironmentStatus, Health, SidecarView};
 
 pub async fn sidecars(State(app): State<AppState>) -> Json<Vec<SidecarView>> {
-    let stage = app.stage();
-    let registry: Vec<_> = stage
-        .state
-        .registry
-        .read()
-        .entries()
-        .map(|(id, entry)| (id.clone(), entry.clone()))
-        .collect();
-    let signals = stage.state.signals.read();
-    let rows = registry
-        .into_iter()
-        .map(|(id, entry)| {
-            let observed = signals.get(&id);
-            let registration = entry.registration;
-            SidecarView {
-                sidecar_id: id.to_string(),
-                sidecar_type: registration.as_ref().map(|r| r.sidecar_type),
-                status: entry.status,
-                last_seen_ms: entry.last_seen_ms,
-                jmx_endpoint: registration.as_ref().and_then(|r| r.jmx_endpoint.clone()),
-                workload: registration.as_ref().map(|r| r.workload.clone()),
-                host: registration.as_ref().map(|r| r.host.clone()),
-                version: registration.as_ref().map(|r| r.version.clone()),
-                heartbeat_interval_ms: registration.as_ref().map(|r| r.heartbeat_interval_ms),
-                condition: observed.map(|o| o.condition),
-                confidence: observed.map(|o| o.confidence),
-                sentence: observed.and_then(|o| o.sentence.clone()),
-                buffer_fill: observed.map(|o| o.figures.buffer_fill),
-                target_rate: observed.map(|o| o.figures.target_rate),
-                send_rate: observed.map(|o| o.figures.send_rate),
-                request_latency_ms: observed.map(|o| o.figures.request_latency_ms),
-                clock_offset_ms: entry.clock_offset_ms,
-                clock_warning: entry.clock_warning,
-                id_conflict: entry.id_conflict,
-            }
-        })
-        .collect();
-    Json(rows)
+    Json(app.stage().state.sidecar_views())
 }
 
 /// The environment's own status, with each broker's latest JMX reading (`metrics`) where

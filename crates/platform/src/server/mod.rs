@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod guard;
 mod launch;
+mod recordings;
 mod scenarios;
 mod ui;
 mod ws;
@@ -123,6 +124,11 @@ pub fn router(app: AppState) -> Router {
         .route("/api/scenarios/errors", get(scenarios::errors))
         .route("/api/scenarios/{id}/run", post(scenarios::run))
         .route("/api/runs/{id}", get(scenarios::run_status))
+        .route(
+            "/api/recordings",
+            get(recordings::list).post(recordings::start),
+        )
+        .route("/api/recordings/current", delete(recordings::stop))
         .route("/ws", get(ws::upgrade))
         .fallback(ui::serve)
         .with_state(app)

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod history;
 pub mod readings;
 pub mod registry;
+mod sidecar_views;
 pub mod tasks;
 
 use std::collections::BTreeMap;

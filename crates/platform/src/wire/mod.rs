@@ -15,6 +15,7 @@ pub mod health;
 pub mod lagged;
 pub mod launch;
 pub mod observed;
+pub mod recording;
 pub mod run;
 pub mod sidecar;
 pub mod signal;
@@ -40,6 +41,7 @@ pub use launch::{
     Choice, Detection, LaunchState, LaunchStatus, Preflight, PreflightCheck, StepView,
 };
 pub use observed::{Finding, Observed};
+pub use recording::RecordingFile;
 pub use run::{
     Action, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch, TimedStep,
 };

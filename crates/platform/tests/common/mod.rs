@@ -79,10 +79,16 @@ pub async fn start_platform_with(
     let options = StageOptions {
         ledger,
         scenarios_dir,
+        recordings: recordings_folder(),
     };
     Headless::start_with("127.0.0.1:0".parse().unwrap(), environment, options)
         .await
         .expect("server starts")
+}
+
+/// Where the tests' session recordings go: one folder, pruned to the newest few like any.
+pub fn recordings_folder() -> std::path::PathBuf {
+    std::env::temp_dir().join("faultline-test-recordings")
 }
 
 fn next_id() -> u64 {
