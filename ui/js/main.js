@@ -3,7 +3,7 @@
  * happens at most once per animation frame (the charts at most a few times a second), so a
  * burst of signals costs one render, not one per event.
  */
-import { connect, getJson, postJson, endpoint, onRefusal } from './transport.js';
+import { connect, getJson, postJson, deleteJson, endpoint, onRefusal } from './transport.js';
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
 import { Timeline } from './timeline.js';
 import { toastFor } from './notable.js';
@@ -20,6 +20,7 @@ import { createChartsView } from './view/charts.js';
 import { createOodaView } from './view/ooda.js';
 import { createToasts } from './view/toasts.js';
 import { createSpotlight } from './view/spotlight.js';
+import { createRecordingButton } from './view/recording.js';
 import { createLaunchPanel } from './view/launch.js';
 import { createContainersView } from './view/containers.js';
 import { showBundledSidecar } from './view/bundled-sidecar.js';
@@ -53,6 +54,7 @@ const charts = createChartsView(document, timeline, () => model.serverNow());
 const ooda = createOodaView(document);
 const spotlight = createSpotlight(document);
 const scenarios = createScenariosPanel(document, { getJson, postJson, toast: toasts });
+const recording = createRecordingButton(document, { getJson, postJson, deleteJson, toast: toasts });
 const launch = createLaunchPanel(document, {
   getJson, postJson, toast: toasts, serverNow: () => model.serverNow(),
   // Starting or stopping changes everything the snapshots describe.
@@ -198,8 +200,10 @@ function onEvent(event) {
 function onStatus(status) {
   const wasConnected = model.connection === 'connected';
   model.setConnection(status);
-  if (status === 'connected') resync();
-  else {
+  if (status === 'connected') {
+    resync();
+    recording.refresh();
+  } else {
     if (wasConnected) toasts.error('Connection to the platform lost; reconnecting…');
     generation++; // a sync in flight for the old socket is void
     syncing = false;

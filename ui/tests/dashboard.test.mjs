@@ -127,6 +127,29 @@ test('buffer-overflow from its button: DEGRADED, a fault band, STABLE, stopwatch
   assert.deepEqual(dialogs, []);
 });
 
+test('a named recording from its button: started, kept across a reload, stopped into a file it names', async () => {
+  const recordings = async () => (await fetch(`${server.base}/api/recordings`)).json();
+  await page.click('#record-toggle');
+  await page.waitForSelector('#record-toggle[data-state="recording"]');
+  const running = (await recordings()).find((file) => file.recording && file.name);
+  assert.ok(running, 'the server lists a named recording being written');
+  assert.match(running.name, /^demo-\d{8}-\d{6}$/);
+  // A reload (or a second window) finds the recording still running.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#connection')?.textContent === 'connected');
+  await page.waitForSelector('#record-toggle[data-state="recording"]');
+  await page.click('#record-toggle');
+  await page.waitForSelector('#record-toggle[data-state="idle"]');
+  const saved = await eventually(async () => {
+    const texts = await page.$$eval('#toasts .toast', (toasts) => toasts.map((t) => t.textContent));
+    return texts.find((t) => t.startsWith(`Recording ${running.name} saved: `));
+  }, { what: 'the toast naming the saved file' });
+  assert.ok(saved.includes(running.file), `${saved} names ${running.file}`);
+  const kept = (await recordings()).find((file) => file.file === running.file);
+  assert.equal(kept.recording, false);
+  assert.ok(kept.bytes > 0, 'the file holds the events');
+});
+
 test('presenter mode (p, remembered) and the shortcut help (?)', async () => {
   await page.click('body');
   await page.keyboard.press('p');

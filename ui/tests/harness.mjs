@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from '../build.mjs';
@@ -42,9 +43,9 @@ export async function freePort() {
  * (SIGKILL after 15 s): tauri-driver starts WebKitWebDriver, which starts the app, and an app
  * left behind would keep this test process alive through the pipes it inherited.
  */
-export function start(file, args) {
+export function start(file, args, env = {}) {
   const child = spawn(file, args, {
-    env: { ...process.env, RUST_LOG: 'warn' },
+    env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -91,12 +92,19 @@ export async function eventually(check, { timeoutMs = 20000, what = 'condition' 
 /**
  * faultline-server on rehearsal with --no-autostart: it serves and waits for the launch panel.
  * With `token`, the server needs it (--token) and `headers` carries it for the test's own calls.
+ * Its cache (fault ledger, recordings) is a scratch folder, removed when it stops.
  */
 export async function startServer({ token = null } = {}) {
   const port = await freePort();
   const args = ['--env', 'rehearsal', '--no-autostart', '--listen', `127.0.0.1:${port}`];
   if (token) args.push('--token', token);
-  const server = start(binary('faultline-server'), args);
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ui-test-cache-'));
+  const server = start(binary('faultline-server'), args, { FAULTLINE_CACHE: cache });
+  const stop = server.stop;
+  server.stop = async () => {
+    await stop();
+    fs.rmSync(cache, { recursive: true, force: true });
+  };
   const api = `127.0.0.1:${port}`;
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
   await eventually(async () => (await fetch(`http://${api}/api/health`, { headers })).ok, { what: `the server to answer (server output: ${server.output()})` });
