@@ -179,7 +179,7 @@ async function resync() {
   syncing = true;
   held = [];
   pending.clear();
-  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh(), launch.refresh()]);
+  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh(), launch.refresh(), recording.refresh()]);
   if (mine !== generation) return;
   syncing = false;
   const replay = held;
@@ -200,10 +200,8 @@ function onEvent(event) {
 function onStatus(status) {
   const wasConnected = model.connection === 'connected';
   model.setConnection(status);
-  if (status === 'connected') {
-    resync();
-    recording.refresh();
-  } else {
+  if (status === 'connected') resync();
+  else {
     if (wasConnected) toasts.error('Connection to the platform lost; reconnecting…');
     generation++; // a sync in flight for the old socket is void
     syncing = false;
