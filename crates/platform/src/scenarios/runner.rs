@@ -69,16 +69,18 @@ impl RunView {
 
 pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunView>>) {
     let run_id = view.lock().await.run_id.clone();
-    let announce_as = |phase: RunPhase, status: RunStatus, text: String| {
+    let announce_as = |phase: RunPhase, status: RunStatus, text: String, run: Option<RunView>| {
         ctx.bus.publish(Event::Scenario {
             run_id: run_id.clone(),
             scenario_id: scenario.id.clone(),
             phase,
             status,
             text,
+            run: run.map(Box::new),
         });
     };
-    let announce = |phase: RunPhase, text: String| announce_as(phase, RunStatus::Running, text);
+    let announce =
+        |phase: RunPhase, text: String| announce_as(phase, RunStatus::Running, text, None);
     announce(
         RunPhase::Started,
         format!("Scenario {} started.", scenario.title),
@@ -255,9 +257,9 @@ pub async fn execute(ctx: RunContext, scenario: Scenario, view: Arc<Mutex<RunVie
         None => format!("Scenario {} passed.", scenario.title),
         Some(reason) => format!("Scenario {} failed. {reason}", scenario.title),
     };
-    let status = view.status;
+    let result = view.clone();
     drop(view);
-    announce_as(RunPhase::Finished, status, summary);
+    announce_as(RunPhase::Finished, result.status, summary, Some(result));
 }
 
 /// How long a run waits for the previous trouble to clear before it starts.

@@ -10,7 +10,7 @@ use super::fault::Fault;
 use super::groups::GroupLag;
 use super::launch::LaunchStatus;
 use super::observed::Finding;
-use super::run::RunStatus;
+use super::run::{RunStatus, RunView};
 use super::sidecar::SidecarStatus;
 use super::signal::ProducerSignal;
 
@@ -129,6 +129,10 @@ pub enum Event {
         /// `running` until the `finished` phase, then `passed` or `failed`.
         status: RunStatus,
         text: String,
+        /// The whole result (`GET /api/runs/{id}`'s answer), on the `finished` phase only: a
+        /// recording then holds every run's stopwatch and verdicts, for replay and reports.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        run: Option<Box<RunView>>,
     },
     /// A consumer group's lag, measured every two seconds (the figures cover
     /// `measured_partitions`; `stale` when none was measured recently).

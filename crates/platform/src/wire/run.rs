@@ -18,7 +18,7 @@ pub enum Action {
     Note,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     Running,
@@ -27,7 +27,7 @@ pub enum RunStatus {
 }
 
 /// Times every run records; the same numbers feed the UI, the report and the benchmarks.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stopwatch {
     /// First injection, ms after the run started.
@@ -40,7 +40,7 @@ pub struct Stopwatch {
     pub recovered_after_ms: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepView {
     pub at: f64,
@@ -51,7 +51,7 @@ pub struct StepView {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunView {
     pub run_id: String,
@@ -73,7 +73,7 @@ pub struct RunView {
     pub reverted: Vec<String>,
 }
 /// One expectation's verdict, as `GET /api/runs/{id}` shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpectationView {
     pub text: String,
