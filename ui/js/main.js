@@ -21,6 +21,7 @@ import { createOodaView } from './view/ooda.js';
 import { createToasts } from './view/toasts.js';
 import { createSpotlight } from './view/spotlight.js';
 import { createRecordingButton } from './view/recording.js';
+import { createReplayControls } from './view/replay.js';
 import { createLaunchPanel } from './view/launch.js';
 import { createContainersView } from './view/containers.js';
 import { showBundledSidecar } from './view/bundled-sidecar.js';
@@ -40,6 +41,11 @@ const SNAPSHOTS = {
 };
 /** Events held back while the snapshots of a (re)connect load; beyond this we just apply them. */
 const MAX_HELD_EVENTS = 5000;
+/**
+ * A replayed event older than this (on the replay's clock) raises no toast: a viewer joining
+ * a replay receives everything played so far at once, and only what happens now is news.
+ */
+const STALE_TOAST_MS = 5000;
 const REFETCH_DEBOUNCE_MS = 500;
 
 const toasts = createToasts(document);
@@ -55,6 +61,14 @@ const ooda = createOodaView(document);
 const spotlight = createSpotlight(document);
 const scenarios = createScenariosPanel(document, { getJson, postJson, toast: toasts });
 const recording = createRecordingButton(document, { getJson, postJson, deleteJson, toast: toasts });
+const replay = createReplayControls(document, {
+  getJson, postJson, toast: toasts,
+  onClock: (clock) => {
+    model.setReplayClock(clock);
+    charts.request();
+    scheduleRender();
+  },
+});
 const launch = createLaunchPanel(document, {
   getJson, postJson, toast: toasts, serverNow: () => model.serverNow(),
   // Starting or stopping changes everything the snapshots describe.
@@ -158,6 +172,7 @@ const followers = [
   (event) => ooda.onEvent(event),
   (event) => spotlight.onEvent(event),
   (event) => {
+    if (model.replaying && event.atMs < model.serverNow() - STALE_TOAST_MS) return;
     const toast = toastFor(event);
     if (toast) toasts.show(toast.tone, toast.text);
   },
@@ -179,16 +194,22 @@ async function resync() {
   syncing = true;
   held = [];
   pending.clear();
-  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh(), launch.refresh(), recording.refresh()]);
+  await Promise.all([...Object.keys(SNAPSHOTS).map(fetchSnapshot), scenarios.refresh(), launch.refresh(), recording.refresh(), replay.refresh()]);
   if (mine !== generation) return;
   syncing = false;
-  const replay = held;
+  const backlog = held;
   held = [];
-  for (const event of replay) apply(event);
+  for (const event of backlog) apply(event);
   scheduleRender();
 }
 
 function onEvent(event) {
+  // The replay's status sets the clock the events after it are judged by: never held back.
+  if (event?.type === 'replay') {
+    replay.onEvent(event);
+    scheduleRender();
+    return;
+  }
   if (syncing && held.length < MAX_HELD_EVENTS) {
     held.push(event);
     return;

@@ -25,12 +25,13 @@ export const NARRATIVE_LIMIT = 100;
 export const REGIONS = ['connection', 'environment', 'brokers', 'groups', 'health', 'cards', 'feed', 'narrative', 'clock'];
 
 /** Event types the model leaves to others: the launch panel follows these itself (view/launch.js). */
-const FOLLOWED_ELSEWHERE = new Set(['launch']);
+const FOLLOWED_ELSEWHERE = new Set(['launch', 'replay']);
 
 export class Model {
   constructor({ feedLimit = FEED_LIMIT, narrativeLimit = NARRATIVE_LIMIT } = {}) {
     /** Server clock minus local clock, from the latest event's `atMs`. */
     this.clockOffsetMs = 0;
+    this.replayClock = null;
     this.dirty = new Set(REGIONS);
     this.dirtyCards = new Set();
     this.needs = new Set();
@@ -82,9 +83,27 @@ export class Model {
   get feed() { return this.log.feed; }
   get narrative() { return this.log.narrative; }
 
-  /** Now, on the server's clock (for "last seen Ns ago" against server timestamps). */
+  /**
+   * Now, on the server's clock (for "last seen Ns ago" against server timestamps). In a
+   * replay, the recorded clock at the player's position, running at its speed.
+   */
   serverNow() {
+    const replay = this.replayClock;
+    if (replay) return replay.atMs + (replay.paused ? 0 : (Date.now() - replay.receivedAt) * replay.speed);
     return Date.now() + this.clockOffsetMs;
+  }
+
+  /** True while the page shows a replay. */
+  get replaying() { return this.replayClock !== null; }
+
+  /**
+   * A replay's clock, from its status ({atMs, speed, paused}); null for live. A replayed
+   * event's stamp then no longer sets the clock: a viewer joining a replay receives every
+   * event played so far at once, oldest first.
+   */
+  setReplayClock(clock) {
+    this.replayClock = clock ? { atMs: clock.atMs, speed: clock.speed, paused: clock.paused, receivedAt: Date.now() } : null;
+    this.markDirty('clock');
   }
 
   // ---- what main.js drives --------------------------------------------------------------
@@ -122,7 +141,7 @@ export class Model {
   /** One platform event (docs/protocol.md), to every region that follows its type. */
   applyEvent(event) {
     const atMs = number(event.atMs);
-    if (atMs !== null) this.clockOffsetMs = atMs - Date.now();
+    if (atMs !== null && this.replayClock === null) this.clockOffsetMs = atMs - Date.now();
     if (FOLLOWED_ELSEWHERE.has(event.type)) return;
     const handlers = this.handlers.get(event.type);
     if (!handlers) {

@@ -8,11 +8,11 @@
 // (crates/platform/tests/ui_vocabulary.rs checks it); each tone table has exactly its
 // list's words as keys.
 
-/** Every `type` the platform sends: its events (`wire::Event`) and `lagged`. */
+/** Every `type` the platform sends: its events (`wire::Event`), `lagged`, and a replay's `replay`. */
 export const EVENT_TYPES = [
   'sidecar-status', 'discovery-replayed', 'signal', 'sign', 'condition', 'broker', 'fault', 'restore',
   'scenario', 'consumer-lag', 'speech-act', 'response', 'episode', 'rejected', 'environment', 'launch',
-  'lagged',
+  'lagged', 'replay',
 ];
 export const STATUSES = ['ACTIVE', 'INACTIVE', 'DEPARTED'];
 export const CONDITIONS = ['STABLE', 'CONVERGING', 'DIVERGING', 'ERRATIC', 'DEGRADED', 'DEFECTIVE', 'DOWN'];

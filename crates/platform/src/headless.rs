@@ -1,7 +1,8 @@
 //! The platform plus its server, started together: what `faultline-server` runs and what
-//! the integration tests start and stop in-process.
+//! the integration tests start and stop in-process; and a recording's replay, served alone.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use tokio::task::JoinHandle;
@@ -9,6 +10,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::environments::{self, Environment};
 use crate::launch::{Launcher, StageOptions};
+use crate::recording::ReadError;
+use crate::replay::{Player, Tape};
+use crate::scenarios::Library;
+use crate::server::replay::ReplayApp;
 use crate::server::{self, Access, AppState, ServerError, Token};
 use crate::wire::Detection;
 use crate::Bus;
@@ -107,6 +112,82 @@ impl Headless {
             Ok(Err(error)) => tracing::warn!(%error, "server stopped with an error"),
             Err(error) if error.is_panic() => tracing::error!("server task panicked"),
             _ => {}
+        }
+    }
+}
+
+/// A recording served for replay on one address, as `faultline-server --replay FILE` runs
+/// it: no environment, no platform, only the player and the replay's API.
+pub struct Replaying {
+    pub addr: SocketAddr,
+    /// The token API clients and the page must present, if the server needs one.
+    pub token: Option<Token>,
+    pub player: Arc<Player>,
+    stop: CancellationToken,
+    server: JoinHandle<()>,
+}
+
+/// Why a replay could not start, in a sentence.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Server(#[from] ServerError),
+}
+
+impl Replaying {
+    /// Reads `file` (a broken file plays up to its break), binds `listen` and starts
+    /// playing at `speed` (1, 2 or 4). `scenarios_dir`: the presenter's own scenario files,
+    /// listed beside the built-ins as live. Errors: the file is not a readable recording,
+    /// the speed is not one of those, or the address cannot be bound.
+    pub async fn start(
+        listen: SocketAddr,
+        file: &Path,
+        speed: u32,
+        token: Option<Token>,
+        scenarios_dir: Option<&Path>,
+    ) -> Result<Self, ReplayError> {
+        let tape = Tape::load(file)?;
+        let access = Access::for_listen(listen, token).map_err(ReplayError::Refused)?;
+        let listener = server::bind(listen).await?;
+        let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+            addr: listen,
+            source,
+        })?;
+        let player = Player::start(tape, speed).map_err(ReplayError::Refused)?;
+        let token = access.token().cloned();
+        let app = ReplayApp {
+            player: player.clone(),
+            library: Arc::new(Library::load(scenarios_dir)),
+            access: Arc::new(access),
+        };
+        let stop = CancellationToken::new();
+        let stopped = stop.clone();
+        let server = tokio::spawn(async move {
+            let served = axum::serve(listener, server::replay::router(app))
+                .with_graceful_shutdown(stopped.cancelled_owned())
+                .await;
+            if let Err(error) = served {
+                tracing::warn!(%error, "replay server stopped with an error");
+            }
+        });
+        tracing::info!("Faultline replaying on http://{addr}");
+        Ok(Self {
+            addr,
+            token,
+            player,
+            stop,
+            server,
+        })
+    }
+
+    pub async fn stop(self) {
+        self.stop.cancel();
+        if let Err(error) = self.server.await {
+            tracing::error!(%error, "replay server task failed");
         }
     }
 }

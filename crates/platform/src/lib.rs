@@ -13,6 +13,7 @@ mod judgement;
 pub mod launch;
 mod platform;
 pub mod recording;
+pub mod replay;
 pub mod scenarios;
 pub mod server;
 pub mod state;
@@ -41,7 +42,7 @@ pub mod fault_injection {
 }
 
 pub use bus::Bus;
-pub use headless::Headless;
+pub use headless::{Headless, ReplayError, Replaying};
 pub use launch::StageOptions;
 pub use platform::{Platform, PlatformConfig, PlatformError};
 pub use wire::BusEvent;

@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "state",
     "bus",
     "recording",
+    "replay",
     "detectors",
     "judgement",
     "supervisor",

@@ -27,8 +27,9 @@ fn words<T: VariantArray + Serialize>() -> Vec<String> {
 /// (list in vocabulary.js, the Rust words it must equal).
 fn contract() -> Vec<(&'static str, Vec<String>)> {
     let mut types = words::<EventType>();
-    // Not an event but sent in the same stream (wire::Lagged).
+    // Not events but sent in the same stream (wire::Lagged, and a replay's wire::ReplayStatus).
     types.push("lagged".into());
+    types.push("replay".into());
     vec![
         ("EVENT_TYPES", types),
         ("STATUSES", words::<SidecarStatus>()),

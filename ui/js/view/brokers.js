@@ -76,7 +76,9 @@ function update(tile, broker) {
   setText(refs.state, up ? 'UP' : 'DOWN');
   setTone(refs.state, up ? 'ok' : 'bad');
   setAttr(root, 'data-state', up ? 'up' : 'down');
-  setText(refs.address, `${broker.host ?? '?'}:${broker.port ?? '?'}${broker.activeController === 1 ? ' · controller' : ''}`);
+  // A replay does not know where the recorded brokers listened: then no address at all.
+  const address = broker.host === null && broker.port === null ? '' : `${broker.host ?? '?'}:${broker.port ?? '?'}`;
+  setText(refs.address, `${address}${broker.activeController === 1 ? `${address ? ' · ' : ''}controller` : ''}`);
   setText(refs.condition, broker.condition ?? '');
   // A broker that is not up is DOWN, whatever its last judgement said (a stopping environment
   // still lists its brokers with their last STABLE): one badge says so.

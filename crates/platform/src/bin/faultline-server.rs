@@ -5,14 +5,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::Parser;
 use faultline_kafka::wait_for_stop_signal;
 use faultline_platform::environments::{self, kinds, EnvironmentFactory, Host, StartRequest};
 use faultline_platform::launch::{self, Launcher};
 use faultline_platform::server::Token;
 use faultline_platform::wire::Detection;
-use faultline_platform::Headless;
+use faultline_platform::{Headless, Replaying};
 
 /// `--env`'s values: every registered kind, with its title.
 fn env_values() -> PossibleValuesParser {
@@ -54,6 +54,14 @@ struct Args {
     /// Default: ~/.config/faultline/scenarios when it exists.
     #[arg(long)]
     scenarios: Option<PathBuf>,
+    /// Play a recording (a `.jsonl.zst` file from the recordings folder, see
+    /// docs/runbook.md) through the dashboard instead of running an environment: the page
+    /// says REPLAY and has pause, 1×/2×/4× and a seek bar; nothing in it can be changed.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["env", "bootstrap", "kafka_config", "no_autostart"])]
+    replay: Option<PathBuf>,
+    /// The replay's speed when it starts: 1, 2 or 4 times the recorded pace.
+    #[arg(long, default_value_t = 1, requires = "replay", value_parser = PossibleValuesParser::new(["1", "2", "4"]).map(|s| s.parse::<u32>().unwrap_or(1)))]
+    speed: u32,
 }
 
 #[tokio::main]
@@ -66,6 +74,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    if let Some(file) = &args.replay {
+        return replay(file, &args).await;
+    }
     if !args.listen.ip().is_loopback() {
         tracing::warn!(listen = %args.listen, "serving beyond this machine: anyone who can reach it with the token can inject faults");
     }
@@ -131,6 +142,39 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Serves `file`'s replay until Ctrl-C. A file that breaks part-way is said to, with the
+/// byte offset, and what comes before the break plays.
+async fn replay(file: &std::path::Path, args: &Args) -> anyhow::Result<()> {
+    let replaying = Replaying::start(
+        args.listen,
+        file,
+        args.speed,
+        args.token.clone(),
+        args.scenarios.as_deref(),
+    )
+    .await?;
+    let status = replaying.player.status();
+    if let Some(broken) = &status.break_at {
+        println!(
+            "{} breaks at byte {}: {}. The {} events before it play.",
+            file.display(),
+            broken.offset,
+            broken.reason,
+            status.events
+        );
+    }
+    let page = page_address(replaying.addr, replaying.token.as_ref());
+    println!(
+        "Faultline is replaying {} ({} events, {:.0} s): open {page} (Ctrl-C stops it)",
+        file.display(),
+        status.events,
+        status.duration_ms as f64 / 1000.0
+    );
+    wait_for_stop_signal().await?;
+    replaying.stop().await;
+    Ok(())
+}
+
 /// The page's address as this machine opens it, with the token the page keeps (a server
 /// on every interface is shown on loopback).
 fn page_address(addr: SocketAddr, token: Option<&Token>) -> String {
@@ -168,5 +212,20 @@ mod tests {
             Args::try_parse_from(["faultline-server"]).unwrap().env,
             None
         );
+    }
+
+    #[test]
+    fn replay_takes_a_file_and_a_speed_of_1_2_or_4_and_nothing_of_an_environment() {
+        let parsed = Args::try_parse_from(["faultline-server", "--replay", "f.jsonl.zst", "--speed", "4"])
+            .expect("a replay at 4×");
+        assert_eq!((parsed.replay.as_deref(), parsed.speed), (Some(std::path::Path::new("f.jsonl.zst")), 4));
+        assert_eq!(Args::try_parse_from(["faultline-server", "--replay", "f"]).unwrap().speed, 1);
+        for refused in [
+            vec!["faultline-server", "--replay", "f", "--speed", "3"],
+            vec!["faultline-server", "--replay", "f", "--env", "rehearsal"],
+            vec!["faultline-server", "--speed", "2"],
+        ] {
+            assert!(Args::try_parse_from(&refused).is_err(), "{refused:?}");
+        }
     }
 }

@@ -10,6 +10,7 @@ mod faults;
 mod guard;
 mod launch;
 mod recordings;
+pub mod replay;
 mod scenarios;
 mod ui;
 mod ws;

@@ -10,13 +10,14 @@ use super::{refuse, AppState};
 use crate::scenarios::{RunError, Scenario};
 use crate::wire::{FileError, RunStarted, ScenarioSummary};
 
-fn summary<'a>(scenario: &'a Scenario, environment: &str) -> ScenarioSummary<'a> {
+/// A scenario's row of `GET /api/scenarios`; `supported`: whether it runs here.
+pub(super) fn summary(scenario: &Scenario, supported: bool) -> ScenarioSummary<'_> {
     ScenarioSummary {
         id: &scenario.id,
         title: &scenario.title,
         summary: &scenario.summary,
         environments: &scenario.environments,
-        supported: scenario.supports(environment),
+        supported,
         steps: &scenario.steps,
         expectations: scenario
             .expectations
@@ -34,7 +35,7 @@ pub async fn list(State(app): State<AppState>) -> Response {
         .scenarios
         .list()
         .into_iter()
-        .map(|s| summary(s, environment))
+        .map(|s| summary(s, s.supports(environment)))
         .collect();
     Json(list).into_response()
 }

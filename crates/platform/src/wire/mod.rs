@@ -16,6 +16,7 @@ pub mod lagged;
 pub mod launch;
 pub mod observed;
 pub mod recording;
+pub mod replay;
 pub mod run;
 pub mod sidecar;
 pub mod signal;
@@ -42,6 +43,7 @@ pub use launch::{
 };
 pub use observed::{Finding, Observed};
 pub use recording::RecordingFile;
+pub use replay::{ReplayBreak, ReplayControl, ReplayStatus, SPEEDS};
 pub use run::{
     Action, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch, TimedStep,
 };

@@ -1,0 +1,205 @@
+//! The server in replay mode (`faultline-server --replay FILE`, the app's "Open
+//! recording"): the same page and the same read API, answered from a recording as it stood
+//! at the player's position, the recorded events on `/ws` when the player reaches them,
+//! and `GET`/`POST /api/replay` for where it stands, pause, speed and seek. Nothing can be
+//! changed: every other write is refused with a sentence naming the file.
+
+use std::sync::Arc;
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use serde::Serialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::body::JsonBody;
+use super::guard::{self, Access, MAX_BODY_BYTES};
+use super::{errors, refuse, scenarios, ui};
+use crate::replay::{Moment, Played, Player};
+use crate::scenarios::Library;
+use crate::wire::{Lagged, ReplayControl, ScenarioSummary};
+
+/// What the replay's handlers can see.
+#[derive(Clone)]
+pub struct ReplayApp {
+    pub player: Arc<Player>,
+    /// The scenarios listed (every button disabled: nothing runs in a replay).
+    pub library: Arc<Library>,
+    pub access: Arc<Access>,
+}
+
+/// Every endpoint a replay answers, behind the same guard and error net as live.
+pub fn router(app: ReplayApp) -> Router {
+    let access = app.access.clone();
+    Router::new()
+        .route("/api/replay", get(status).post(control))
+        .route("/api/sidecars", get(sidecars))
+        .route("/api/environment", get(environment))
+        .route("/api/health", get(health))
+        .route("/api/consumer-groups", get(consumer_groups))
+        .route("/api/faults", get(faults))
+        .route("/api/faults/recovery", get(|| async { Json(()) }))
+        .route("/api/scenarios", get(scenario_list))
+        .route("/api/scenarios/errors", get(|| async { Json([(); 0]) }))
+        .route("/api/runs/{id}", get(run))
+        .route("/api/recordings", get(|| async { Json([(); 0]) }))
+        .route("/ws", get(upgrade))
+        .fallback(refuse_or_page)
+        .with_state(app)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response(errors::as_json))
+        .layer(middleware::from_fn_with_state(access, guard::admit))
+}
+
+async fn status(State(app): State<ReplayApp>) -> Response {
+    Json(app.player.status()).into_response()
+}
+
+/// `POST /api/replay` with any of `{"seekMs": N, "speed": 1|2|4, "paused": bool}`.
+async fn control(
+    State(app): State<ReplayApp>,
+    JsonBody(body): JsonBody<ReplayControl>,
+) -> Response {
+    let Some(control) = body else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            r#"expected any of {"seekMs": 5000, "speed": 2, "paused": false}"#.into(),
+        );
+    };
+    match app.player.control(&control) {
+        Ok(status) => Json(status).into_response(),
+        Err(sentence) => refuse(StatusCode::BAD_REQUEST, sentence),
+    }
+}
+
+/// The recording as it stands at the player's position, answered as `answer` makes it.
+fn at_position<T: Serialize>(app: &ReplayApp, answer: impl FnOnce(&Moment) -> T) -> Response {
+    let moment = Moment::new(app.player.tape(), app.player.played());
+    Json(answer(&moment)).into_response()
+}
+
+async fn sidecars(State(app): State<ReplayApp>) -> Response {
+    at_position(&app, |moment| moment.sidecars())
+}
+
+async fn environment(State(app): State<ReplayApp>) -> Response {
+    at_position(&app, |moment| moment.environment())
+}
+
+async fn health(State(app): State<ReplayApp>) -> Response {
+    let position = app.player.status().position_ms;
+    at_position(&app, |moment| moment.health(position))
+}
+
+async fn consumer_groups(State(app): State<ReplayApp>) -> Response {
+    at_position(&app, |moment| moment.consumer_groups())
+}
+
+async fn faults(State(app): State<ReplayApp>) -> Response {
+    at_position(&app, |moment| moment.faults())
+}
+
+async fn scenario_list(State(app): State<ReplayApp>) -> Response {
+    let list: Vec<ScenarioSummary<'_>> = app
+        .library
+        .scenarios
+        .values()
+        .map(|s| scenarios::summary(s, false))
+        .collect();
+    Json(list).into_response()
+}
+
+async fn run(State(app): State<ReplayApp>, Path(id): Path<String>) -> Response {
+    let moment = Moment::new(app.player.tape(), app.player.played());
+    match moment.run(&id) {
+        Some(run) => Json(run).into_response(),
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            "no run with that id has finished at this point of the recording".into(),
+        ),
+    }
+}
+
+/// Reads of anything else are the page (or a 404 for an unknown endpoint); writes are
+/// refused, since a replay only shows what happened. The containers view asks for
+/// containers only in a docker environment: a recorded one has none to show.
+async fn refuse_or_page(State(app): State<ReplayApp>, method: Method, uri: Uri) -> Response {
+    let api = uri.path().starts_with("/api/");
+    if api && (method != Method::GET || uri.path() == "/api/environment/containers") {
+        return refuse(
+            StatusCode::CONFLICT,
+            format!(
+                "this is a replay of {}: nothing in it can be changed",
+                app.player.tape().file
+            ),
+        );
+    }
+    ui::serve(uri).await
+}
+
+async fn upgrade(
+    State(app): State<ReplayApp>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    match upgrade {
+        Ok(upgrade) => upgrade.on_upgrade(move |socket| stream(socket, app.player)),
+        Err(rejection) => refuse(
+            rejection.status(),
+            "this is the event stream: open it with a WebSocket client".into(),
+        ),
+    }
+}
+
+/// Where the replay stands, every event played so far at once, then each one as the
+/// player reaches it. A seek ends the stream: what the viewer holds belongs to another
+/// point of the recording, and it starts over by reconnecting.
+async fn stream(mut socket: WebSocket, player: Arc<Player>) {
+    let mut following = player.follow();
+    let tape = player.tape();
+    let mut sent = send(&mut socket, &player.status()).await;
+    for entry in &tape.entries[..following.played] {
+        if !sent {
+            return;
+        }
+        sent = send(&mut socket, entry.event.as_ref()).await;
+    }
+    while sent {
+        sent = tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => continue,
+            },
+            played = following.receiver.recv() => match played {
+                Ok(Played::Event(index)) => match tape.entries.get(index) {
+                    Some(entry) => send(&mut socket, entry.event.as_ref()).await,
+                    None => true,
+                },
+                Ok(Played::Status(status)) => {
+                    let moved = status.generation != following.generation;
+                    send(&mut socket, &status).await && !moved
+                }
+                Err(RecvError::Lagged(missed)) => send(&mut socket, &Lagged { missed }).await,
+                Err(RecvError::Closed) => return,
+            },
+        };
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+/// Sends one JSON text message; false once the viewer is gone.
+async fn send(socket: &mut WebSocket, message: &impl Serialize) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_ok(),
+        Err(error) => {
+            tracing::warn!(%error, "replayed event not serialisable");
+            true
+        }
+    }
+}
