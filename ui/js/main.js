@@ -25,6 +25,7 @@ import { createReplayControls } from './view/replay.js';
 import { createLaunchPanel } from './view/launch.js';
 import { createContainersView } from './view/containers.js';
 import { showBundledSidecar } from './view/bundled-sidecar.js';
+import { showOpenRecording } from './view/open-recording.js';
 
 const model = new Model({ feedLimit: FEED_LIMIT, narrativeLimit: NARRATIVE_LIMIT });
 const timeline = new Timeline();
@@ -76,6 +77,7 @@ const launch = createLaunchPanel(document, {
 });
 const containers = createContainersView(document, { getJson, postJson, toast: toasts });
 showBundledSidecar(document, window.__TAURI__);
+showOpenRecording(document, window.__TAURI__, toasts);
 const presenter = createPresenterMode(document, { onChange: () => charts.applyTheme() });
 installShortcuts(document, {
   runScenario: scenarios.runAt,

@@ -12,47 +12,14 @@ use common::*;
 use faultline_platform::{Headless, Replaying, StageOptions};
 use serde_json::{json, Value};
 
-/// A short scenario of our own (the built-ins run for a minute): a burst that the platform
-/// judges DEGRADED, healed after 6 s.
-const SCENARIO: &str = r#"
-id = "replay-burst"
-title = "A short burst, for the replay test"
-summary = "producer-1 bursts; DEGRADED; the burst ends."
-environments = ["rehearsal"]
-recover_within = 45
-
-[[step]]
-at = 1
-action = "inject"
-fault = { kind = "producer-rate", producer = "producer-1", rate = 100000 }
-talk = "A burst."
-
-[[step]]
-at = 7
-action = "heal"
-talk = "The burst ends."
-
-[[expect]]
-text = "producer-1 DEGRADED within 10 s"
-kind = "condition"
-subject = "producer-1"
-condition = "DEGRADED"
-within = 10
-
-[[expect]]
-text = "all STABLE within 45 s of the heal"
-kind = "all-stable"
-within = 45
-"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_its_break() {
     init_logging();
     let folder = tempfile::tempdir().expect("temp dir");
-    let scenarios = folder.path().join("scenarios");
+    // A short scenario of our own (the built-ins run for a minute): fixtures/replay-burst.toml.
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let recordings = folder.path().join("recordings");
-    std::fs::create_dir_all(&scenarios).expect("scenarios folder");
-    std::fs::write(scenarios.join("replay-burst.toml"), SCENARIO).expect("scenario file");
 
     // Live: the run, and what a viewer saw of it.
     let (environment, _kafka) = rehearsal(&["producer-1"], Duration::from_secs(1)).await;

@@ -1,7 +1,7 @@
 /**
  * The replay bar: when the server plays a recording (GET /api/replay answers), the header
- * says REPLAY with the file's name, and offers pause, 1×/2×/4× and a seek bar (POST
- * /api/replay). Its `replay` status events move the bar and the page's clock. A seek starts
+ * says REPLAY (the file's name in its tooltip), and the scenario panel offers pause, 1×/2×/4× and a seek bar (POST
+ * /api/replay) where Record and Restore all stand live. Its `replay` status events move the bar and the page's clock. A seek starts
  * a new generation on the server: what this page holds belongs to another point of the
  * recording, so it loads again from there. A live server has no /api/replay: the bar stays
  * hidden. Everything from the network is set as text.
@@ -18,7 +18,9 @@ import { SPEEDS_SHOWN, clockText, parseReplayStatus } from '../replay.js';
  */
 export function createReplayControls(doc, { getJson, postJson, toast, onClock, reload = () => doc.defaultView.location.reload() }) {
   const root = doc.getElementById('replay');
-  const file = doc.getElementById('replay-file');
+  const badge = doc.getElementById('replay-badge');
+  /** The charts' heading says "Live" on a live server. */
+  const chartsTitle = doc.getElementById('charts-title');
   const toggle = doc.getElementById('replay-toggle');
   const seek = doc.getElementById('replay-seek');
   const position = doc.getElementById('replay-position');
@@ -33,6 +35,7 @@ export function createReplayControls(doc, { getJson, postJson, toast, onClock, r
   function live() {
     status = null;
     root.hidden = true;
+    badge.hidden = true;
     setAttr(doc.documentElement, 'data-mode', 'live');
     onClock(null);
   }
@@ -47,21 +50,22 @@ export function createReplayControls(doc, { getJson, postJson, toast, onClock, r
     }
     status = next;
     root.hidden = false;
+    badge.hidden = false;
+    setText(chartsTitle, 'Replay, last 5 minutes');
     setAttr(doc.documentElement, 'data-mode', 'replay');
     onClock({ atMs: next.atMs, speed: next.speed, paused: next.paused });
     render();
   }
 
   function render() {
-    setText(file, status.name ?? status.file);
-    setAttr(file, 'title', `${status.file} (${status.environment}), ${status.played} of ${status.events} events played`);
+    setAttr(badge, 'title', `Not live: ${status.name ?? status.file} (${status.file}, ${status.environment}), ${status.played} of ${status.events} events played`);
     const playing = !status.paused;
     setText(toggle, playing ? 'Pause' : status.finished ? 'Play again' : 'Play');
     setAttr(toggle, 'aria-pressed', String(!playing));
-    for (const button of speeds) setAttr(button, 'aria-pressed', String(number(button.dataset.speed) === status.speed));
+    for (const button of speeds) setAttr(button, 'aria-pressed', String(Number(button.dataset.speed) === status.speed));
     seek.max = String(status.durationMs);
     if (!dragging) seek.value = String(status.positionMs);
-    setText(position, `${clockText(dragging ? number(seek.value) : status.positionMs)} / ${clockText(status.durationMs)}`);
+    setText(position, `${clockText(dragging ? Number(seek.value) : status.positionMs)} / ${clockText(status.durationMs)}`);
     broken.hidden = status.breakAt === null;
     setAttr(broken, 'title', status.breakAt === null ? null
       : `The file breaks at byte ${status.breakAt.offset}: ${status.breakAt.reason}. Everything before it plays.`);
@@ -78,7 +82,7 @@ export function createReplayControls(doc, { getJson, postJson, toast, onClock, r
   toggle.addEventListener('click', () => status && send({ paused: !status.paused }));
   for (const button of speeds) {
     button.addEventListener('click', () => {
-      const speed = number(button.dataset.speed);
+      const speed = Number(button.dataset.speed);
       if (SPEEDS_SHOWN.includes(speed)) send({ speed });
     });
   }
@@ -88,8 +92,8 @@ export function createReplayControls(doc, { getJson, postJson, toast, onClock, r
   });
   seek.addEventListener('change', () => {
     dragging = false;
-    const seekMs = number(seek.value);
-    if (seekMs !== null) send({ seekMs: Math.max(0, Math.round(seekMs)) });
+    const seekMs = Number(seek.value);
+    if (Number.isFinite(seekMs)) send({ seekMs: Math.max(0, Math.round(seekMs)) });
   });
 
   return {

@@ -97,7 +97,8 @@ impl Player {
     }
 
     /// Seeks, sets the speed and pauses or plays, in that order; answers where the replay
-    /// then stands. A seek starts a new generation. Errors (nothing changed): a speed other
+    /// then stands. A seek starts a new generation, and plays on from a finished replay's
+    /// end. Errors (nothing changed): a speed other
     /// than 1, 2 or 4, as a sentence.
     pub fn control(&self, control: &ReplayControl) -> Result<ReplayStatus, String> {
         if let Some(speed) = control.speed {
@@ -106,7 +107,12 @@ impl Player {
         let now = Instant::now();
         let mut inner = self.inner.lock();
         if let Some(position) = control.seek_ms {
+            // After the end, a seek means "watch from here".
+            let resume = inner.finished;
             self.seek(&mut inner, now, position);
+            if resume {
+                inner.clock.set_paused(now, false);
+            }
         }
         if let Some(speed) = control.speed {
             inner.clock.set_speed(now, speed);

@@ -58,7 +58,8 @@ pub struct ReplayBreak {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplayControl {
-    /// Jump to this position, ms from the first event (past the end: the end).
+    /// Jump to this position, ms from the first event (past the end: the end). A finished
+    /// replay plays on from there.
     pub seek_ms: Option<u64>,
     /// 1, 2 or 4.
     pub speed: Option<u32>,
