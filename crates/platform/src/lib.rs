@@ -13,6 +13,7 @@ mod judgement;
 pub mod launch;
 mod platform;
 pub mod recording;
+pub mod report;
 pub mod scenarios;
 pub mod server;
 pub mod state;

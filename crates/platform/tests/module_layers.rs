@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "state",
     "bus",
     "recording",
+    "report",
     "detectors",
     "judgement",
     "supervisor",
