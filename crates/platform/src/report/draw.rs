@@ -26,9 +26,11 @@ const CHARTS_HEIGHT: i32 = 470;
 /// Where the stopwatch and the verdicts start, px.
 const RESULTS_TOP: i32 = 640;
 /// The width of the charts' value labels (the conditions strip's subject names), px.
-const LABELS_WIDTH: i32 = 150;
-/// A conditions strip row's height at most, px; and the time axis under it.
+const LABELS_WIDTH: i32 = 240;
+/// A conditions strip row's height under metrics, and alone at most, px; and the time axis
+/// under the strip.
 const ROW_HEIGHT: i32 = 34;
+const ROW_HEIGHT_ALONE: i32 = 64;
 const AXIS_HEIGHT: i32 = 44;
 
 fn failed(error: impl std::fmt::Display) -> String {
@@ -154,11 +156,12 @@ fn header<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(),
 fn charts<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(), String> {
     let rows = record.conditions.len() as i32;
     let panels = record.series.len() as i32;
-    let strip = if panels == 0 {
+    let row_height = if panels == 0 { ROW_HEIGHT_ALONE } else { ROW_HEIGHT };
+    let strip = (rows.max(1) * row_height + AXIS_HEIGHT + 40).min(if panels == 0 {
         CHARTS_HEIGHT
     } else {
-        (rows.max(1) * ROW_HEIGHT + AXIS_HEIGHT + 26).min(CHARTS_HEIGHT / 2)
-    };
+        CHARTS_HEIGHT / 2
+    });
     let panel_height = if panels == 0 {
         0
     } else {
@@ -213,10 +216,9 @@ fn charts<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(),
             ))
             .map_err(failed)?;
     }
-    let area = root.clone().shrink(
-        (PAD, CHARTS_TOP + panels * panel_height),
-        (width, CHARTS_HEIGHT - panels * panel_height),
-    );
+    let area = root
+        .clone()
+        .shrink((PAD, CHARTS_TOP + panels * panel_height), (width, strip));
     conditions_strip(root, &area, record, panels == 0)
 }
 

@@ -2,7 +2,10 @@
 //! expectation its sidecar's request latency (`signal`), a lag one its group's lag in seconds
 //! (`consumer-lag`), an idleness one its broker's request handler idle share and the
 //! under-replicated one the cluster's under-replicated partitions (`broker`), as
-//! `scenarios/expectations.rs` judges them. Other kinds watch conditions (conditions.rs).
+//! `scenarios/expectations.rs` judges them. A condition or healing expectation watches a
+//! condition (conditions.rs), and draws the figure it is judged on where there is one: a
+//! producer's send buffer fill, a group's lag; a broker's is its reachability, shown by the
+//! conditions strip alone.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,7 @@ pub struct Series {
 #[derive(Debug, Clone, PartialEq)]
 enum Watch {
     Latency(String),
+    BufferFill(String),
     Lag(String),
     Idle(i64),
     UnderReplicated,
@@ -42,16 +46,19 @@ impl Watch {
                 _ => None,
             },
             ExpectKind::UnderReplicated => Some(Watch::UnderReplicated),
-            ExpectKind::Condition
-            | ExpectKind::Situation
-            | ExpectKind::Healed
-            | ExpectKind::AllStable => None,
+            ExpectKind::Condition | ExpectKind::Healed => match subject.parse::<Subject>() {
+                Ok(Subject::Sidecar(id)) => Some(Watch::BufferFill(id)),
+                Ok(Subject::ConsumerGroup(group)) => Some(Watch::Lag(group)),
+                _ => None,
+            },
+            ExpectKind::Situation | ExpectKind::AllStable => None,
         }
     }
 
     fn label(&self) -> String {
         match self {
             Watch::Latency(sidecar) => format!("{sidecar} request latency (ms)"),
+            Watch::BufferFill(sidecar) => format!("{sidecar} send buffer fill (%)"),
             Watch::Lag(group) => format!("group {group} lag (s)"),
             Watch::Idle(broker) => format!("broker-{broker} request handler idle (%)"),
             Watch::UnderReplicated => "under-replicated partitions".into(),
@@ -78,6 +85,9 @@ impl Watch {
             let value = match (self, kind) {
                 (Watch::Latency(id), "signal") if text(event, "sidecarId") == Some(id) => {
                     number(event, "requestLatencyMs")
+                }
+                (Watch::BufferFill(id), "signal") if text(event, "sidecarId") == Some(id) => {
+                    number(event, "bufferFill").map(|fill| fill * 100.0)
                 }
                 (Watch::Lag(group), "consumer-lag") if text(event, "group") == Some(group) => {
                     number(event, "lagSeconds")
@@ -116,10 +126,13 @@ pub(super) fn watched(
 ) -> Vec<Series> {
     let mut watches: Vec<(Watch, Option<f64>)> = Vec::new();
     for expectation in expectations {
-        if let Some(watch) = Watch::of(expectation) {
-            if !watches.iter().any(|(known, _)| *known == watch) {
-                watches.push((watch, expectation.threshold));
-            }
+        let Some(watch) = Watch::of(expectation) else {
+            continue;
+        };
+        match watches.iter_mut().find(|(known, _)| *known == watch) {
+            // A condition on a group and a lag threshold on it share one line.
+            Some((_, threshold)) => *threshold = threshold.or(expectation.threshold),
+            None => watches.push((watch, expectation.threshold)),
         }
     }
     watches
@@ -138,12 +151,17 @@ mod tests {
 
     use super::*;
 
+    /// An expectation as a scenario file gives it: a threshold for the metric kinds only.
     fn expectation(kind: ExpectKind, subject: Option<&str>, threshold: f64) -> ExpectationView {
+        let metric = matches!(
+            kind,
+            ExpectKind::Latency | ExpectKind::Lag | ExpectKind::BrokerIdle | ExpectKind::UnderReplicated
+        );
         ExpectationView {
             text: "t".into(),
             kind,
             subject: subject.map(str::to_owned),
-            threshold: Some(threshold),
+            threshold: metric.then_some(threshold),
             met: true,
             after_ms: Some(1),
             settled: true,
@@ -160,6 +178,7 @@ mod tests {
         let events = vec![
             json!({"atMs": 1_000, "type": "signal", "sidecarId": "producer-1", "requestLatencyMs": 80.0}),
             json!({"atMs": 1_000, "type": "signal", "sidecarId": "producer-2", "requestLatencyMs": 5.0}),
+            json!({"atMs": 1_000, "type": "signal", "sidecarId": "producer-2", "bufferFill": 0.25}),
             json!({"atMs": 1_500, "type": "consumer-lag", "group": "g", "lagSeconds": 7.5}),
             broker(2_000, 1, Some(3), 90.0),
             broker(2_000, 2, Some(2), 10.0),
@@ -170,10 +189,12 @@ mod tests {
         let expectations = [
             expectation(ExpectKind::Latency, Some("producer-1"), 50.0),
             expectation(ExpectKind::Latency, Some("producer-1"), 300.0),
+            expectation(ExpectKind::Condition, Some("group g"), 0.0),
             expectation(ExpectKind::Lag, Some("g"), 5.0),
             expectation(ExpectKind::BrokerIdle, Some("broker-2"), 20.0),
             expectation(ExpectKind::UnderReplicated, None, 0.0),
             expectation(ExpectKind::Condition, Some("broker-2"), 0.0),
+            expectation(ExpectKind::Healed, Some("producer-2"), 0.0),
         ];
         let series = watched(&expectations, &events, 0, 10_000, &|ms| ms as f64 / 1000.0);
         let lines: Vec<(&str, Option<f64>, &[(f64, f64)])> = series
@@ -187,6 +208,7 @@ mod tests {
                 ("group g lag (s)", Some(5.0), &[(1.5, 7.5)][..]),
                 ("broker-2 request handler idle (%)", Some(20.0), &[(2.0, 10.0), (3.0, 10.0)][..]),
                 ("under-replicated partitions", Some(0.0), &[(2.0, 3.0), (2.0, 5.0), (3.0, 3.0)][..]),
+                ("producer-2 send buffer fill (%)", None, &[(1.0, 25.0)][..]),
             ]
         );
     }
