@@ -81,7 +81,11 @@ pub(super) fn of_run(events: &[Value], started_ms: i64, finished_ms: i64) -> Vec
                     from_ms: at_ms,
                     to_ms: None,
                 };
-                match bands.iter_mut().rev().find(|band| continues(band, &injected)) {
+                match bands
+                    .iter_mut()
+                    .rev()
+                    .find(|band| continues(band, &injected))
+                {
                     Some(band) => {
                         band.id = injected.id;
                         band.name = injected.name;
@@ -156,6 +160,9 @@ mod tests {
         let bands = of_run(&events, 0, 5_000);
         assert!(bands[0].fault.is_none());
         let band = bands[0].clone().placed(&|ms| ms as f64 / 1000.0, 8_000);
-        assert_eq!((band.name.as_str(), band.to_s), ("Injected: something.", 8.0));
+        assert_eq!(
+            (band.name.as_str(), band.to_s),
+            ("Injected: something.", 8.0)
+        );
     }
 }

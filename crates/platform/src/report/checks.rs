@@ -33,7 +33,9 @@ pub fn svg_shows(
                 .is_some_and(|o| o > 0.0 && o < 1.0)
     });
     if !band {
-        return Err(format!("no translucent rect filled {band_hex} (a fault band)"));
+        return Err(format!(
+            "no translucent rect filled {band_hex} (a fault band)"
+        ));
     }
     let shown: Vec<String> = root
         .descendants()

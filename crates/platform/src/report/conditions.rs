@@ -29,6 +29,13 @@ pub struct Segment {
     pub condition: Condition,
 }
 
+/// A subject's stretches so far, and its current condition since when (ms).
+#[derive(Default)]
+struct Stretches {
+    segments: Vec<Segment>,
+    current: Option<(Condition, i64)>,
+}
+
 pub(super) fn rows(
     expectations: &[ExpectationView],
     events: &[Value],
@@ -36,8 +43,7 @@ pub(super) fn rows(
     to_ms: i64,
     seconds: &impl Fn(i64) -> f64,
 ) -> Vec<ConditionRow> {
-    // Each subject's stretches so far, and its current condition since when.
-    let mut stretches: BTreeMap<&str, (Vec<Segment>, Option<(Condition, i64)>)> = BTreeMap::new();
+    let mut stretches: BTreeMap<&str, Stretches> = BTreeMap::new();
     for event in events {
         let Some((at_ms, "condition")) = stamp(event) else {
             continue;
@@ -53,7 +59,7 @@ pub(super) fn rows(
         if at_ms > to_ms {
             continue;
         }
-        let (segments, current) = stretches.entry(subject).or_default();
+        let Stretches { segments, current } = stretches.entry(subject).or_default();
         let at_ms = at_ms.max(from_ms);
         if let Some((previous, since)) = current.take().filter(|(_, since)| *since < at_ms) {
             segments.push(Segment {
@@ -66,17 +72,25 @@ pub(super) fn rows(
     }
     let mut rows: Vec<ConditionRow> = stretches
         .into_iter()
-        .map(|(subject, (mut segments, current))| {
-            segments.extend(current.map(|(condition, since)| Segment {
-                from_s: seconds(since),
-                to_s: seconds(to_ms),
-                condition,
-            }));
-            ConditionRow {
-                subject: subject.to_owned(),
-                segments,
-            }
-        })
+        .map(
+            |(
+                subject,
+                Stretches {
+                    mut segments,
+                    current,
+                },
+            )| {
+                segments.extend(current.map(|(condition, since)| Segment {
+                    from_s: seconds(since),
+                    to_s: seconds(to_ms),
+                    condition,
+                }));
+                ConditionRow {
+                    subject: subject.to_owned(),
+                    segments,
+                }
+            },
+        )
         .filter(|row| !row.segments.is_empty())
         .collect();
     let named = |row: &ConditionRow| {

@@ -131,9 +131,15 @@ fn header<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(),
     .map_err(failed)?;
     text(root, &run.title, (PAD, 22), bold(34, &TEXT))?;
     let story = style(19, &TEXT);
-    for (n, line) in wrap(root, &run.summary, &story, (WIDTH as i32 - 2 * PAD) as u32, 2)?
-        .iter()
-        .enumerate()
+    for (n, line) in wrap(
+        root,
+        &run.summary,
+        &story,
+        (WIDTH as i32 - 2 * PAD) as u32,
+        2,
+    )?
+    .iter()
+    .enumerate()
     {
         text(root, line, (PAD, 68 + 24 * n as i32), story.clone())?;
     }
@@ -156,7 +162,11 @@ fn header<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(),
 fn charts<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(), String> {
     let rows = record.conditions.len() as i32;
     let panels = record.series.len() as i32;
-    let row_height = if panels == 0 { ROW_HEIGHT_ALONE } else { ROW_HEIGHT };
+    let row_height = if panels == 0 {
+        ROW_HEIGHT_ALONE
+    } else {
+        ROW_HEIGHT
+    };
     let strip = (rows.max(1) * row_height + AXIS_HEIGHT + 40).min(if panels == 0 {
         CHARTS_HEIGHT
     } else {
@@ -169,9 +179,10 @@ fn charts<DB: DrawingBackend>(root: &Area<DB>, record: &RunRecord) -> Result<(),
     };
     let width = WIDTH as i32 - 2 * PAD;
     for (n, series) in record.series.iter().enumerate() {
-        let area = root
-            .clone()
-            .shrink((PAD, CHARTS_TOP + n as i32 * panel_height), (width, panel_height));
+        let area = root.clone().shrink(
+            (PAD, CHARTS_TOP + n as i32 * panel_height),
+            (width, panel_height),
+        );
         let top = series
             .points
             .iter()

@@ -20,8 +20,9 @@ pub fn ensure() -> Result<(), String> {
     REGISTERED
         .get_or_init(|| {
             for (style, bytes) in [(FontStyle::Normal, REGULAR), (FontStyle::Bold, BOLD)] {
-                register_font(FAMILY, style, bytes)
-                    .map_err(|_| format!("the bundled {FAMILY} ({}) is not a font", style.as_str()))?;
+                register_font(FAMILY, style, bytes).map_err(|_| {
+                    format!("the bundled {FAMILY} ({}) is not a font", style.as_str())
+                })?;
             }
             Ok(())
         })

@@ -15,9 +15,17 @@ pub fn stopwatch_lines(stopwatch: &Stopwatch) -> [String; 3] {
         None => not.to_owned(),
     };
     [
-        line(stopwatch.detected_after_ms, "Detected after", "Not detected"),
+        line(
+            stopwatch.detected_after_ms,
+            "Detected after",
+            "Not detected",
+        ),
         line(stopwatch.healed_at_ms, "Healed at", "Not healed"),
-        line(stopwatch.recovered_after_ms, "Recovered after", "Not recovered"),
+        line(
+            stopwatch.recovered_after_ms,
+            "Recovered after",
+            "Not recovered",
+        ),
     ]
 }
 

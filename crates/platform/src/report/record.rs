@@ -84,7 +84,9 @@ impl RunRecord {
             to_s: seconds(to_ms),
             series: series::watched(&run.expectations, events, from_ms, to_ms, &seconds),
             conditions: conditions::rows(&run.expectations, events, from_ms, to_ms, &seconds),
-            alert_window: first_fault.and_then(|band| band.fault.as_ref()).and_then(alerts::for_fault),
+            alert_window: first_fault
+                .and_then(|band| band.fault.as_ref())
+                .and_then(alerts::for_fault),
             faults: faults
                 .into_iter()
                 .map(|band| band.placed(&seconds, to_ms))

@@ -103,7 +103,9 @@ impl Watch {
                         Some(count) => under_replicated.insert(id, count),
                         None => under_replicated.remove(&id),
                     };
-                    under_replicated.values().fold(0_i64, |a, b| a.saturating_add(*b)) as f64
+                    under_replicated
+                        .values()
+                        .fold(0_i64, |a, b| a.saturating_add(*b)) as f64
                 }),
                 _ => None,
             };
@@ -155,7 +157,10 @@ mod tests {
     fn expectation(kind: ExpectKind, subject: Option<&str>, threshold: f64) -> ExpectationView {
         let metric = matches!(
             kind,
-            ExpectKind::Latency | ExpectKind::Lag | ExpectKind::BrokerIdle | ExpectKind::UnderReplicated
+            ExpectKind::Latency
+                | ExpectKind::Lag
+                | ExpectKind::BrokerIdle
+                | ExpectKind::UnderReplicated
         );
         ExpectationView {
             text: "t".into(),
@@ -197,17 +202,30 @@ mod tests {
             expectation(ExpectKind::Healed, Some("producer-2"), 0.0),
         ];
         let series = watched(&expectations, &events, 0, 10_000, &|ms| ms as f64 / 1000.0);
-        let lines: Vec<(&str, Option<f64>, &[(f64, f64)])> = series
+        type Line<'a> = (&'a str, Option<f64>, &'a [(f64, f64)]);
+        let lines: Vec<Line> = series
             .iter()
             .map(|s| (s.label.as_str(), s.threshold, s.points.as_slice()))
             .collect();
         assert_eq!(
             lines,
             [
-                ("producer-1 request latency (ms)", Some(50.0), &[(1.0, 80.0)][..]),
+                (
+                    "producer-1 request latency (ms)",
+                    Some(50.0),
+                    &[(1.0, 80.0)][..]
+                ),
                 ("group g lag (s)", Some(5.0), &[(1.5, 7.5)][..]),
-                ("broker-2 request handler idle (%)", Some(20.0), &[(2.0, 10.0), (3.0, 10.0)][..]),
-                ("under-replicated partitions", Some(0.0), &[(2.0, 3.0), (2.0, 5.0), (3.0, 3.0)][..]),
+                (
+                    "broker-2 request handler idle (%)",
+                    Some(20.0),
+                    &[(2.0, 10.0), (3.0, 10.0)][..]
+                ),
+                (
+                    "under-replicated partitions",
+                    Some(0.0),
+                    &[(2.0, 3.0), (2.0, 5.0), (3.0, 3.0)][..]
+                ),
                 ("producer-2 send buffer fill (%)", None, &[(1.0, 25.0)][..]),
             ]
         );

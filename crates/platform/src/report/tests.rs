@@ -94,8 +94,10 @@ fn events(finished: bool) -> Vec<Value> {
     ];
     for second in -8..35_i64 {
         let urp = if (2..28).contains(&second) { 12 } else { 0 };
-        events.push(json!({"seq": 1, "atMs": INJECTED_MS + second * 1_000, "type": "broker",
-            "brokerId": 1, "reachable": true, "underReplicatedPartitions": urp}));
+        events.push(
+            json!({"seq": 1, "atMs": INJECTED_MS + second * 1_000, "type": "broker",
+            "brokerId": 1, "reachable": true, "underReplicatedPartitions": urp}),
+        );
     }
     events.sort_by_key(|e| e.get("atMs").and_then(Value::as_i64));
     if finished {
@@ -164,10 +166,7 @@ fn a_run_missing_unfinished_or_unreadable_is_refused_with_a_sentence() {
             .expect_err("refused")
             .to_string()
     };
-    assert_eq!(
-        refusal(&[]),
-        "there is no run run-1 in the recorded events"
-    );
+    assert_eq!(refusal(&[]), "there is no run run-1 in the recorded events");
     assert_eq!(
         refusal(&events(false)),
         "run run-1 has not finished in the recorded events: its result is not there yet"

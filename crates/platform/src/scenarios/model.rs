@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::chaos::Fault;
-pub use crate::wire::ExpectKind;
 use crate::wire::Action;
+pub use crate::wire::ExpectKind;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -114,20 +114,26 @@ async fn drawn(app: &AppState, run_id: &str, format: Format) -> Result<(String, 
         if files.is_empty() {
             return Err(Refused(
                 StatusCode::CONFLICT,
-                format!("this session is not being recorded, so run {run_id}'s report cannot be drawn"),
+                format!(
+                    "this session is not being recorded, so run {run_id}'s report cannot be drawn"
+                ),
             ));
         }
         let id = run_id.to_owned();
         let attempt = tokio::task::spawn_blocking(move || {
-            let record = RunRecord::from_events(&id, &session_events(&files)?)
-                .map_err(Attempt::Report)?;
+            let record =
+                RunRecord::from_events(&id, &session_events(&files)?).map_err(Attempt::Report)?;
             format
                 .render(&record)
                 .map(|bytes| (record.run.scenario_id, bytes))
                 .map_err(Attempt::Report)
         })
         .await
-        .unwrap_or_else(|error| Err(Attempt::Failed(format!("drawing the report failed: {error}"))));
+        .unwrap_or_else(|error| {
+            Err(Attempt::Failed(format!(
+                "drawing the report failed: {error}"
+            )))
+        });
         match attempt {
             Ok(drawn) => return Ok(drawn),
             Err(Attempt::Report(ReportError::UnknownRun(_) | ReportError::NotFinished(_)))
@@ -144,7 +150,10 @@ async fn drawn(app: &AppState, run_id: &str, format: Format) -> Result<(String, 
                 ))
             }
             Err(Attempt::Report(error)) => {
-                return Err(Refused(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))
+                return Err(Refused(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    error.to_string(),
+                ))
             }
             Err(Attempt::Failed(sentence)) => {
                 return Err(Refused(StatusCode::INTERNAL_SERVER_ERROR, sentence))

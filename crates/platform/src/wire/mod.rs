@@ -43,7 +43,8 @@ pub use launch::{
 pub use observed::{Finding, Observed};
 pub use recording::RecordingFile;
 pub use run::{
-    Action, ExpectKind, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch, TimedStep,
+    Action, ExpectKind, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch,
+    TimedStep,
 };
 pub use sidecar::{SidecarStatus, SidecarView};
 pub use signal::ProducerSignal;
