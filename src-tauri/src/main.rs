@@ -5,6 +5,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod export;
 mod ipc;
 
 use std::sync::Arc;
@@ -41,7 +42,8 @@ fn main() -> anyhow::Result<()> {
             }
         }))
         .plugin(tauri_plugin_shell::init())
-        .invoke_handler(tauri::generate_handler![ipc::api])
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![ipc::api, export::export_report])
         .setup(|app| {
             let launcher =
                 tauri::async_runtime::block_on(create_launcher(bundled_sidecar(app.handle())))?;
