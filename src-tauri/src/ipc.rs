@@ -2,8 +2,8 @@
 //! the headless server serves (so every endpoint exists here too, with the same answers),
 //! and every bus event forwarded as a `faultline://event` Tauri event.
 
-use axum::body::Body;
-use axum::http::{header, Method, Request};
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use faultline_platform::wire::Lagged;
 use faultline_platform::Bus;
@@ -49,18 +49,35 @@ pub async fn api(
         .header(header::CONTENT_TYPE, "application/json")
         .body(body)
         .map_err(|e| format!("bad request for {path}: {e}"))?;
-    let response = state
-        .0
-        .clone()
-        .oneshot(request)
-        .await
-        .map_err(|e| format!("{path}: {e}"))?;
-    let status = response.status().as_u16();
-    let bytes = axum::body::to_bytes(response.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|e| format!("{path}: cannot read the answer: {e}"))?;
+    let (status, _, bytes) = state.answer(request, MAX_BODY_BYTES).await?;
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Ok(ApiResponse { status, body })
+    Ok(ApiResponse {
+        status: status.as_u16(),
+        body,
+    })
+}
+
+impl Api {
+    /// `request`'s answer from the router: its status, headers and body, read up to
+    /// `max_bytes`.
+    pub async fn answer(
+        &self,
+        request: Request<Body>,
+        max_bytes: usize,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), String> {
+        let path = request.uri().path().to_owned();
+        let response = self
+            .0
+            .clone()
+            .oneshot(request)
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, max_bytes)
+            .await
+            .map_err(|e| format!("{path}: cannot read the answer: {e}"))?;
+        Ok((parts.status, parts.headers, bytes))
+    }
 }
 
 /// Forwards every bus event to the page until the app exits. A page too slow to keep up

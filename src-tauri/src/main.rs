@@ -5,6 +5,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod export;
 mod ipc;
 mod replay;
 
@@ -43,7 +44,11 @@ fn main() -> anyhow::Result<()> {
         }))
         .plugin(tauri_plugin_shell::init())
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![ipc::api, replay::open_recording])
+        .invoke_handler(tauri::generate_handler![
+            ipc::api,
+            replay::open_recording,
+            export::export_report
+        ])
         .setup(|app| {
             let launcher =
                 tauri::async_runtime::block_on(create_launcher(bundled_sidecar(app.handle())))?;

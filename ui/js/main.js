@@ -3,7 +3,7 @@
  * happens at most once per animation frame (the charts at most a few times a second), so a
  * burst of signals costs one render, not one per event.
  */
-import { connect, getJson, postJson, deleteJson, endpoint, onRefusal } from './transport.js';
+import { connect, getJson, postJson, deleteJson, exportReport, endpoint, onRefusal } from './transport.js';
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
 import { Timeline } from './timeline.js';
 import { toastFor } from './notable.js';
@@ -14,6 +14,7 @@ import { createCardsView } from './view/cards.js';
 import { createFeedView, createNarrativeView } from './view/entries.js';
 import { createFooterView } from './view/footer.js';
 import { createScenariosPanel } from './view/scenarios.js';
+import { createReportExport } from './view/report.js';
 import { createBrokersView } from './view/brokers.js';
 import { createGroupsView } from './view/groups.js';
 import { createChartsView } from './view/charts.js';
@@ -60,7 +61,8 @@ const groups = createGroupsView(document);
 const charts = createChartsView(document, timeline, () => model.serverNow());
 const ooda = createOodaView(document);
 const spotlight = createSpotlight(document);
-const scenarios = createScenariosPanel(document, { getJson, postJson, toast: toasts });
+const report = createReportExport(document, { exportReport, toast: toasts });
+const scenarios = createScenariosPanel(document, { getJson, postJson, toast: toasts, report });
 const recording = createRecordingButton(document, { getJson, postJson, deleteJson, toast: toasts });
 const replay = createReplayControls(document, {
   getJson, postJson, toast: toasts,

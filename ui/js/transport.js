@@ -5,6 +5,11 @@
  *                                         onStatus('connected' | 'disconnected')
  *   getJson(path), postJson(path, body), deleteJson(path) → Promise<any>
  *                                         the HTTP API; a refusal rejects with its `error` sentence
+ *   exportReport(runId, save) → Promise<string[] | null>
+ *                                         a finished run's PNG and SVG report saved: in a browser
+ *                                         each handed to save(blob, name) as a download, in the
+ *                                         app written to a folder the presenter picks; the names
+ *                                         (paths) saved, null when the presenter cancelled
  *   onRefusal(listener) → unsubscribe     listener(sentence) when the server refuses this page
  *                                         access (401/403 and its sentence), listener(null) when
  *                                         a later call gets through
@@ -30,4 +35,5 @@ export const connect = transport.connect;
 export const getJson = transport.getJson;
 export const postJson = transport.postJson;
 export const deleteJson = transport.deleteJson;
+export const exportReport = transport.exportReport;
 export const onRefusal = transport.onRefusal;

@@ -1,7 +1,8 @@
 // The dashboard against the real headless server on rehearsal, in Debian's Chromium: the
 // launch panel starts the environment step by step, sidecar cards and broker tiles appear
-// live, a scenario shows as a fault band and ends with its stopwatch, and free text from the
-// network is shown as text, never run. A server that needs a token serves a page that says so
+// live, a scenario shows as a fault band and ends with its stopwatch and its report exported
+// from its button (a PNG of the documented size and an SVG), and free text from the network is
+// shown as text, never run. A server that needs a token serves a page that says so
 // in the server's words when opened without it, and works from the address it printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +120,26 @@ test('buffer-overflow from its button: DEGRADED, a fault band, STABLE, stopwatch
   assert.ok((await page.$$('#toasts .toast')).length > 0, 'turning points raise toasts');
   await page.waitForTimeout(1500); // let the charts draw the recovery
   await shot('dashboard.png');
+
+  // The finished run's report from its button: the PNG and the SVG, as two downloads.
+  const downloads = [];
+  const collect = (download) => downloads.push(download);
+  page.on('download', collect);
+  await page.click('#export-report');
+  await eventually(async () => downloads.length === 2, { timeoutMs: 30000, what: 'the PNG and SVG downloads' });
+  page.off('download', collect);
+  const named = (extension) => downloads.find((d) => d.suggestedFilename().endsWith(extension));
+  assert.match(named('.png').suggestedFilename(), /^faultline-buffer-overflow-run-[\w-]+\.png$/);
+  fs.mkdirSync(path.join(artifacts, 'reports'), { recursive: true });
+  const saved = path.join(artifacts, 'reports', 'dashboard-export.png');
+  await named('.png').saveAs(saved);
+  const png = fs.readFileSync(saved);
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  // The IHDR chunk, first after the 8-byte signature: width and height at bytes 16 and 20.
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1200, 900], 'the documented size (docs/reports.md)');
+  const svg = fs.readFileSync(await named('.svg').path(), 'utf8');
+  assert.match(svg, /^<svg[^>]* width="1200" height="900"/);
+  await eventually(async () => /Report saved: faultline-buffer-overflow-/.test(await page.textContent('#toasts')), { what: 'the toast naming the files' });
 
   await page.click('#restore-all');
   await eventually(async () => /^Restored: \d+ fault\(s\) reverted; everything is green\.$/.test(await page.textContent('#scenario-result')), {

@@ -69,3 +69,16 @@ test('answerOrThrow keeps the body of a refusal (a 422 carries its blockers)', (
   assert.throws(() => answerOrThrow('POST', '/x', 422, body), (error) => error.body === body && error.status === 422);
   assert.equal(answerOrThrow('GET', '/x', 204, null), null);
 });
+
+test('a report is exported by the app: export_report with the run id; a closed dialog is null', async () => {
+  let picked = ['/home/me/faultline-x-run-1.png', '/home/me/faultline-x-run-1.svg'];
+  const tauri = fakeTauri(() => picked);
+  const transport = createTauriTransport(tauri);
+  assert.deepEqual(await transport.exportReport('run-1'), picked);
+  picked = null;
+  assert.equal(await transport.exportReport('run-1'), null);
+  assert.deepEqual(tauri.calls, [
+    { command: 'export_report', runId: 'run-1' },
+    { command: 'export_report', runId: 'run-1' },
+  ]);
+});

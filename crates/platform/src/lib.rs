@@ -14,6 +14,7 @@ pub mod launch;
 mod platform;
 pub mod recording;
 pub mod replay;
+pub mod report;
 pub mod scenarios;
 pub mod server;
 pub mod state;

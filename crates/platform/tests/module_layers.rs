@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     "bus",
     "recording",
     "replay",
+    "report",
     "detectors",
     "judgement",
     "supervisor",

@@ -118,6 +118,13 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
     assert_eq!(replayed_run, live_run);
     let replayed_finished = replayed.iter().find(|e| finished(e, &run_id)).expect("finished");
     assert_eq!(replayed_finished["run"], live_run);
+    // Its report, drawn from the replayed events.
+    let svg = reqwest::get(format!("http://{}/api/runs/{run_id}/report.svg", replay.addr))
+        .await
+        .expect("report");
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.expect("svg").contains("<svg"));
     // The same registry.
     assert_eq!(
         registry(&get_json(&replay.addr, "/api/sidecars").await),

@@ -1,7 +1,8 @@
 /**
  * The desktop transport: inside the Faultline app the page talks to the platform in-process.
  * One command, `api`, runs the same HTTP router as the server and answers {status, body};
- * bus events arrive as `faultline://event` Tauri events carrying the same JSON as /ws.
+ * bus events arrive as `faultline://event` Tauri events carrying the same JSON as /ws. A
+ * run's report is saved by the app itself (`export_report`: a folder dialog, then the files).
  */
 import { answerOrThrow, createRefusalWatch } from './answer.js';
 
@@ -54,6 +55,11 @@ export function createTauriTransport(tauri) {
     getJson: (path) => request('GET', path),
     postJson: (path, body = null) => request('POST', path, body),
     deleteJson: (path) => request('DELETE', path),
+    /** The app asks for a folder and writes the PNG and SVG there: their paths, or null when cancelled. */
+    exportReport: async (runId) => {
+      const saved = await tauri.core.invoke('export_report', { runId });
+      return Array.isArray(saved) ? saved : null;
+    },
     onRefusal: refusals.subscribe,
   };
 }

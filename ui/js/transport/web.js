@@ -33,6 +33,29 @@ export function createWebTransport(endpoints) {
     return answerOrThrow(method, path, response.status, answer);
   }
 
+  /**
+   * A finished run's report, PNG and SVG, each handed to `save(blob, name)` (the page offers
+   * it as a download) under the server's file name. Resolves to the names saved.
+   */
+  async function exportReport(runId, save) {
+    const saved = [];
+    for (const file of ['report.png', 'report.svg']) {
+      const path = `/api/runs/${encodeURIComponent(runId)}/${file}`;
+      const headers = endpoints.token ? { Authorization: `Bearer ${endpoints.token}` } : {};
+      const response = await fetch(endpoints.httpBase + path, { headers, cache: 'no-store' });
+      if (!response.ok) {
+        const answer = await response.json().catch(() => null);
+        refusals.answered(response.status, answer);
+        answerOrThrow('GET', path, response.status, answer);
+      }
+      const named = /filename="([\w.-]+)"/.exec(response.headers.get('Content-Disposition') ?? '');
+      const name = named ? named[1] : `faultline-${file}`;
+      save(await response.blob(), name);
+      saved.push(name);
+    }
+    return saved;
+  }
+
   /** Asks why the socket was refused, if it was; a server that is down fails this too, which says nothing. */
   function probe() {
     request('GET', '/api/health').catch(() => {});
@@ -104,6 +127,7 @@ export function createWebTransport(endpoints) {
     getJson: (path) => request('GET', path),
     postJson: (path, body = null) => request('POST', path, body),
     deleteJson: (path) => request('DELETE', path),
+    exportReport,
     onRefusal: refusals.subscribe,
   };
 }

@@ -3,14 +3,14 @@
  * failed), the current step's talk track, the stopwatch when a run ends, and "Restore all",
  * always there. It keeps its own small state: runs are followed from `scenario` events and
  * GET /api/runs/{id}; everything shown from the server is set as text. A refused request
- * also raises a toast.
+ * also raises a toast. A finished run's report is offered through `report` (report.js).
  */
 import { h, setAttr, setText } from '../dom.js';
 import { text } from '../format.js';
 
 const STATE_MARK = { idle: '', running: '…', passed: ' ✓', failed: ' ✗' };
 
-export function createScenariosPanel(doc, { getJson, postJson, toast }) {
+export function createScenariosPanel(doc, { getJson, postJson, toast, report }) {
   const list = doc.getElementById('scenarios');
   const talk = doc.getElementById('scenario-talk');
   const result = doc.getElementById('scenario-result');
@@ -104,10 +104,12 @@ export function createScenariosPanel(doc, { getJson, postJson, toast }) {
       running = { id, runId };
       setState(id, 'running');
       say(result, '');
+      report.started();
     } else if (event.phase === 'step' && text(event.text)) {
       say(talk, text(event.text));
     } else if (event.phase === 'finished') {
       running = null;
+      if (runId) report.finished(runId);
       finished(runId, id);
     }
   }

@@ -113,6 +113,16 @@ impl Recorder {
         let _ = self.stop_named().await;
     }
 
+    /// The running session recording's files, oldest first (the last is being written and
+    /// readable up to its last flush); none when no session is recorded.
+    pub fn session_files(&self) -> Vec<PathBuf> {
+        self.session
+            .lock()
+            .as_ref()
+            .map(Running::files)
+            .unwrap_or_default()
+    }
+
     /// The folder's recording files, as [`listing::list`] lists them.
     pub fn list(&self) -> Result<Vec<RecordingFile>, RecordingError> {
         let mut writing = Vec::new();
@@ -172,6 +182,9 @@ mod tests {
         });
         let listed = recorder.list().expect("listed");
         assert_eq!(listed.len(), 2, "{listed:?}");
+        let session = recorder.session_files();
+        assert_eq!(session.len(), 1);
+        assert!(listed.iter().any(|file| session[0].ends_with(&file.file)));
         assert!(listed.iter().all(|file| file.recording), "{listed:?}");
 
         assert_eq!(first.name.as_deref(), Some("demo"));
@@ -189,6 +202,7 @@ mod tests {
             Err(RecorderError::NotRecording)
         ));
         recorder.stop_all().await;
+        assert!(recorder.session_files().is_empty());
         let listed = recorder.list().expect("listed");
         assert!(listed.iter().all(|file| !file.recording), "{listed:?}");
         assert_eq!(

@@ -17,6 +17,9 @@ impl Tracked {
     pub fn new(expectation: Expectation) -> Self {
         let view = ExpectationView {
             text: expectation.text.clone(),
+            kind: expectation.kind,
+            subject: expectation.subject.clone(),
+            threshold: expectation.above.or(expectation.below),
             met: false,
             after_ms: None,
             settled: false,

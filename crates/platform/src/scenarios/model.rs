@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use crate::chaos::Fault;
 use crate::wire::Action;
+pub use crate::wire::ExpectKind;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,27 +44,6 @@ pub struct Step {
     pub steps: Option<u32>,
     /// What the presenter says at this step.
     pub talk: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ExpectKind {
-    /// `subject` (a sidecar id, `broker-N`, or `group NAME`) reaches `condition`.
-    Condition,
-    /// Some subject reaches `situation`.
-    Situation,
-    /// The cluster's under-replicated partitions rise above `above`.
-    UnderReplicated,
-    /// Sidecar `subject`'s request latency rises above `above` ms.
-    Latency,
-    /// Consumer group `subject`'s lag rises above `above` seconds.
-    Lag,
-    /// Broker `subject`'s request handler idle share drops below `below` %.
-    BrokerIdle,
-    /// The platform heals sidecar `subject` by itself (a self-healing episode).
-    Healed,
-    /// Everything is STABLE and fully replicated again (counted from the heal).
-    AllStable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -36,6 +36,7 @@ impl RunView {
             run_id: run_id.to_owned(),
             scenario_id: scenario.id.clone(),
             title: scenario.title.clone(),
+            summary: scenario.summary.clone(),
             environment: environment.to_owned(),
             status: RunStatus::Running,
             settled: false,

@@ -10,6 +10,7 @@ mod faults;
 mod guard;
 mod launch;
 mod recordings;
+mod reports;
 pub mod replay;
 mod scenarios;
 mod ui;
@@ -125,6 +126,7 @@ pub fn router(app: AppState) -> Router {
         .route("/api/scenarios/errors", get(scenarios::errors))
         .route("/api/scenarios/{id}/run", post(scenarios::run))
         .route("/api/runs/{id}", get(scenarios::run_status))
+        .route("/api/runs/{id}/{file}", get(reports::report))
         .route(
             "/api/recordings",
             get(recordings::list).post(recordings::start),

@@ -14,12 +14,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
 use serde::Serialize;
+use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::body::JsonBody;
 use super::guard::{self, Access, MAX_BODY_BYTES};
+use super::reports::{self, Format};
 use super::{errors, refuse, scenarios, ui};
 use crate::replay::{Moment, Played, Player};
+use crate::report::{ReportError, RunRecord};
 use crate::scenarios::Library;
 use crate::wire::{Lagged, ReplayControl, ScenarioSummary};
 
@@ -46,6 +49,7 @@ pub fn router(app: ReplayApp) -> Router {
         .route("/api/scenarios", get(scenario_list))
         .route("/api/scenarios/errors", get(|| async { Json([(); 0]) }))
         .route("/api/runs/{id}", get(run))
+        .route("/api/runs/{id}/{file}", get(report))
         .route("/api/recordings", get(|| async { Json([(); 0]) }))
         .route("/ws", get(upgrade))
         .fallback(refuse_or_page)
@@ -120,6 +124,42 @@ async fn run(State(app): State<ReplayApp>, Path(id): Path<String>) -> Response {
         None => refuse(
             StatusCode::NOT_FOUND,
             "no run with that id has finished at this point of the recording".into(),
+        ),
+    }
+}
+
+/// `GET /api/runs/{runId}/report.png|.svg`, drawn from the events played so far: a run's
+/// report is there once its `finished` event has played.
+async fn report(
+    State(app): State<ReplayApp>,
+    Path((run_id, file)): Path<(String, String)>,
+) -> Response {
+    let Some(format) = Format::of(&file) else {
+        return reports::not_a_report();
+    };
+    let player = app.player.clone();
+    let id = run_id.clone();
+    let drawn = tokio::task::spawn_blocking(move || {
+        let played: Vec<Value> = player.tape().entries[..player.played()]
+            .iter()
+            .map(|entry| entry.event.as_ref().clone())
+            .collect();
+        let record = RunRecord::from_events(&id, &played)?;
+        format
+            .render(&record)
+            .map(|bytes| (record.run.scenario_id, bytes))
+    })
+    .await;
+    match drawn {
+        Ok(Ok((scenario_id, bytes))) => reports::picture(format, &scenario_id, &run_id, bytes),
+        Ok(Err(ReportError::UnknownRun(_) | ReportError::NotFinished(_))) => refuse(
+            StatusCode::NOT_FOUND,
+            "no run with that id has finished at this point of the recording".into(),
+        ),
+        Ok(Err(error)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+        Err(error) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("drawing the report failed: {error}"),
         ),
     }
 }

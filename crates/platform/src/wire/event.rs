@@ -3,7 +3,7 @@
 
 use faultline_protocol::vocabulary::{Condition, Confidence, QueueSign, Situation};
 use faultline_protocol::{Command, ReportAbout, RequestType, ResponseAct, SidecarType, Urgency};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::broker::BrokerMetrics;
 use super::fault::Fault;
@@ -264,7 +264,7 @@ impl std::str::FromStr for Subject {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum FaultAction {
     Injected,
@@ -272,7 +272,7 @@ pub enum FaultAction {
     Failed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunPhase {
     Started,

@@ -45,7 +45,8 @@ pub use observed::{Finding, Observed};
 pub use recording::RecordingFile;
 pub use replay::{ReplayBreak, ReplayControl, ReplayStatus, SPEEDS};
 pub use run::{
-    Action, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch, TimedStep,
+    Action, ExpectKind, ExpectationView, FileError, RunStatus, RunView, ScenarioSummary, Stopwatch,
+    TimedStep,
 };
 pub use sidecar::{SidecarStatus, SidecarView};
 pub use signal::ProducerSignal;

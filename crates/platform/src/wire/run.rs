@@ -57,6 +57,9 @@ pub struct RunView {
     pub run_id: String,
     pub scenario_id: String,
     pub title: String,
+    /// The scenario's one-line story (its file's `summary`).
+    #[serde(default)]
+    pub summary: String,
     pub environment: String,
     pub status: RunStatus,
     /// False when the run started although the previous trouble had not cleared.
@@ -72,11 +75,39 @@ pub struct RunView {
     pub reason: Option<String>,
     pub reverted: Vec<String>,
 }
-/// One expectation's verdict, as `GET /api/runs/{id}` shows it.
+/// What an expectation watches (docs/scenarios.md lists each with its fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExpectKind {
+    /// `subject` (a sidecar id, `broker-N`, or `group NAME`) reaches `condition`.
+    Condition,
+    /// Some subject reaches `situation`.
+    Situation,
+    /// The cluster's under-replicated partitions rise above `above`.
+    UnderReplicated,
+    /// Sidecar `subject`'s request latency rises above `above` ms.
+    Latency,
+    /// Consumer group `subject`'s lag rises above `above` seconds.
+    Lag,
+    /// Broker `subject`'s request handler idle share drops below `below` %.
+    BrokerIdle,
+    /// The platform heals sidecar `subject` by itself (a self-healing episode).
+    Healed,
+    /// Everything is STABLE and fully replicated again (counted from the heal).
+    AllStable,
+}
+
+/// One expectation's verdict, as `GET /api/runs/{id}` shows it, with what it watches (so a
+/// recorded run can be drawn without its scenario file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpectationView {
     pub text: String,
+    pub kind: ExpectKind,
+    /// What it is about, as its file names it (absent for kinds about everything).
+    pub subject: Option<String>,
+    /// Its `above` or `below` figure, in its kind's unit.
+    pub threshold: Option<f64>,
     pub met: bool,
     /// Time from its reference (the first injection, or the heal) to when it was met.
     pub after_ms: Option<u64>,

@@ -148,6 +148,23 @@ pub async fn get_json(server: &impl Served, path: &str) -> Value {
         .expect("JSON body")
 }
 
+/// `GET path`'s status, Content-Type and body.
+pub async fn get_bytes(server: &impl Served, path: &str) -> (u16, String, Vec<u8>) {
+    let url = format!("http://{}{}", server.addr(), path);
+    let response = reqwest::get(&url)
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.bytes().await.expect("a body").to_vec();
+    (status, content_type, body)
+}
+
 /// The sidecars as `GET /api/sidecars` lists them: id → status.
 pub async fn statuses(server: &impl Served) -> Vec<(String, String)> {
     let rows = get_json(server, "/api/sidecars").await;
