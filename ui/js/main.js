@@ -3,7 +3,7 @@
  * happens at most once per animation frame (the charts at most a few times a second), so a
  * burst of signals costs one render, not one per event.
  */
-import { connect, getJson, postJson, deleteJson, exportReport, endpoint, onRefusal } from './transport.js';
+import { appShell, connect, getJson, postJson, deleteJson, exportReport, endpoint, onRefusal } from './transport.js';
 import { Model, FEED_LIMIT, NARRATIVE_LIMIT } from './state.js';
 import { Timeline } from './timeline.js';
 import { toastFor } from './notable.js';
@@ -78,8 +78,8 @@ const launch = createLaunchPanel(document, {
   onChange: () => requestSnapshots(['environment', 'sidecars', 'health', 'groups']),
 });
 const containers = createContainersView(document, { getJson, postJson, toast: toasts });
-showBundledSidecar(document, window.__TAURI__);
-showOpenRecording(document, window.__TAURI__, toasts);
+showBundledSidecar(document, appShell() ?? undefined);
+showOpenRecording(document, appShell() ?? undefined, toasts);
 const presenter = createPresenterMode(document, { onChange: () => charts.applyTheme() });
 installShortcuts(document, {
   runScenario: scenarios.runAt,

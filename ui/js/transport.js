@@ -14,16 +14,20 @@
  *                                         access (401/403 and its sentence), listener(null) when
  *                                         a later call gets through
  *
- * Inside the desktop app (`window.__TAURI__`, from withGlobalTauri) that is Tauri IPC; in a
+ * Inside the desktop app's own page (`window.__TAURI__`, from withGlobalTauri) that is Tauri IPC; in a
  * browser it is WebSocket + fetch, with the access token where the server needs one
  * (config.js). Nothing above this module knows which one it got.
  */
 import { resolveEndpoints } from './config.js';
 import { createTauriTransport } from './transport/tauri.js';
 import { createWebTransport } from './transport/web.js';
+import { appShell } from './transport/shell.js';
+
+export { appShell };
 
 export function createTransport(global = window) {
-  if (global.__TAURI__?.core && global.__TAURI__?.event) return createTauriTransport(global.__TAURI__);
+  const shell = appShell(global);
+  if (shell) return createTauriTransport(shell);
   return createWebTransport(resolveEndpoints(global));
 }
 

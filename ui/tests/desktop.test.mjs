@@ -95,6 +95,8 @@ test('the desktop app opens on the launch panel and starts rehearsal into live s
     what: 'the launch panel in the app window',
   });
   assert.ok(panel);
+  // The app's own page offers what only the app can do (the page a replay window shows does not).
+  assert.equal((await webdriver.findAll('#open-recording:not([hidden])')).length, 1, 'Open a recording… in the app');
   // Detection may prefer docker on a machine whose engine runs (CI's does): this test is
   // about rehearsal, so it chooses it.
   await webdriver.clickWhenReady('#launch-choice-rehearsal', 'rehearsal offered among the choices');

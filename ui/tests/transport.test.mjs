@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTauriTransport, EVENT_NAME } from '../js/transport/tauri.js';
 import { answerOrThrow } from '../js/transport/answer.js';
+import { appShell } from '../js/transport/shell.js';
 
 function fakeTauri(answers) {
   const calls = [];
@@ -81,4 +82,12 @@ test('a report is exported by the app: export_report with the run id; a closed d
     { command: 'export_report', runId: 'run-1' },
     { command: 'export_report', runId: 'run-1' },
   ]);
+});
+
+test("the app's IPC is used only by the app's own page, never by a page a server sent to an app window", () => {
+  const tauri = { core: { invoke() {} }, event: { listen() {} } };
+  assert.equal(appShell({ __TAURI__: tauri, location: { protocol: 'tauri:', hostname: 'localhost' } }), tauri);
+  assert.equal(appShell({ __TAURI__: tauri, location: { protocol: 'http:', hostname: 'tauri.localhost' } }), tauri);
+  assert.equal(appShell({ __TAURI__: tauri, location: { protocol: 'http:', hostname: '127.0.0.1' } }), null);
+  assert.equal(appShell({ location: { protocol: 'tauri:', hostname: 'localhost' } }), null);
 });
