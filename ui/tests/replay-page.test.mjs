@@ -1,6 +1,8 @@
-// A recording replayed through the dashboard, in Debian's Chromium: the real server records a
-// rehearsal session with a short scenario (crates/platform/tests/fixtures/replay-burst.toml),
-// then `faultline-server --replay FILE` plays it. The header says REPLAY, nothing can be
+// A recording replayed through the dashboard, in Debian's Chromium: the real server runs a
+// short scenario (crates/platform/tests/fixtures/replay-burst.toml) inside a named recording
+// started once everything was up, as a presenter records the day before; then
+// `faultline-server --replay FILE` plays it. What was said before the recording started (the
+// brokers' and the group's conditions, discovery) comes from its snapshot. The header says REPLAY, nothing can be
 // started or restored, 4× and pause change the player, the replayed run ends with its
 // stopwatch, a seek back starts the page over from that point, and a file cut short says
 // where it breaks. Screenshot: artifacts/replay-1280x720.png.
@@ -41,16 +43,22 @@ before(async () => {
   await eventually(async () => (await json(live.base, '/api/sidecars')).some((s) => s.status === 'ACTIVE'), {
     timeoutMs: 60000, what: 'a sidecar to register',
   });
+  await eventually(async () => {
+    const groups = await json(live.base, '/api/consumer-groups');
+    const brokers = (await json(live.base, '/api/environment')).brokers ?? [];
+    return groups.some((g) => g.condition === 'STABLE') && brokers.length === 3 && brokers.every((b) => b.metrics?.condition === 'STABLE');
+  }, { timeoutMs: 60000, what: 'the brokers and the group judged STABLE' });
+  const started = await json(live.base, '/api/recordings', { name: 'replay-page' });
+  assert.equal(started.recording, true, JSON.stringify(started));
   const { runId } = await json(live.base, '/api/scenarios/replay-burst/run', null);
   assert.ok(runId, 'the run started');
   await eventually(async () => (await json(live.base, `/api/runs/${runId}`)).status === 'passed', {
     timeoutMs: 120000, what: 'the run to pass live',
   });
-  await live.server.stop(); // ends the session recording
-  const folder = path.join(cache, 'recordings');
-  const files = fs.readdirSync(folder).filter((name) => name.startsWith('session-'));
-  assert.equal(files.length, 1, `one session recording: ${files}`);
-  recording = path.join(folder, files[0]);
+  const saved = await (await fetch(`${live.base}/api/recordings/current`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' } })).json();
+  assert.equal(saved.length, 1, JSON.stringify(saved));
+  await live.server.stop();
+  recording = path.join(cache, 'recordings', saved[0].file);
   browser = await launchBrowser();
 });
 
@@ -79,6 +87,13 @@ test('the replay bar plays, speeds up, pauses and seeks; nothing can be changed;
   await page.waitForSelector('.scenario-button');
   const enabled = await page.$$eval('.scenario-button', (buttons) => buttons.filter((b) => !b.disabled).length);
   assert.equal(enabled, 0, 'every scenario button is disabled');
+  // Said before the recording started, shown from its snapshot.
+  await eventually(async () => (await page.$$eval('.broker-tile .broker-condition', (badges) => badges.map((b) => b.textContent))).join() === 'STABLE,STABLE,STABLE', {
+    what: 'the three brokers STABLE from the snapshot',
+  });
+  assert.equal(await page.textContent('.group-row .group-condition'), 'STABLE');
+  assert.equal(await page.getAttribute('#health', 'data-status'), 'ok');
+  assert.equal(await page.title(), 'Faultline — REPLAY');
 
   // 4×, from its button.
   await page.click('.replay-speed[data-speed="4"]');

@@ -137,6 +137,8 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
         refused["error"].as_str().unwrap().starts_with("this is a replay of session-"),
         "{refused}"
     );
+    let (status, refused) = post_json(&replay.addr, "/api/faults", json!({"kind": "broker-down", "broker": 1})).await;
+    assert_eq!(status, 409, "a path the replay reads is refused as a write too: {refused}");
     let scenarios = get_json(&replay.addr, "/api/scenarios").await;
     assert!(
         scenarios.as_array().unwrap().iter().all(|s| s["supported"] == false),

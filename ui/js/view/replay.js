@@ -52,6 +52,7 @@ export function createReplayControls(doc, { getJson, postJson, toast, onClock, r
     root.hidden = false;
     badge.hidden = false;
     setText(chartsTitle, 'Replay, last 5 minutes');
+    doc.title = 'Faultline — REPLAY';
     setAttr(doc.documentElement, 'data-mode', 'replay');
     onClock({ atMs: next.atMs, speed: next.speed, paused: next.paused });
     render();

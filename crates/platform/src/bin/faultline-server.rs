@@ -59,9 +59,9 @@ struct Args {
     /// says REPLAY and has pause, 1×/2×/4× and a seek bar; nothing in it can be changed.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["env", "bootstrap", "kafka_config", "no_autostart"])]
     replay: Option<PathBuf>,
-    /// The replay's speed when it starts: 1, 2 or 4 times the recorded pace.
-    #[arg(long, default_value_t = 1, requires = "replay", value_parser = PossibleValuesParser::new(["1", "2", "4"]).map(|s| s.parse::<u32>().unwrap_or(1)))]
-    speed: u32,
+    /// The replay's speed when it starts: 1, 2 or 4 times the recorded pace (default 1).
+    #[arg(long, requires = "replay", value_parser = PossibleValuesParser::new(["1", "2", "4"]).map(|s| s.parse::<u32>().unwrap_or(1)))]
+    speed: Option<u32>,
 }
 
 #[tokio::main]
@@ -148,7 +148,7 @@ async fn replay(file: &std::path::Path, args: &Args) -> anyhow::Result<()> {
     let replaying = Replaying::start(
         args.listen,
         file,
-        args.speed,
+        args.speed.unwrap_or(1),
         args.token.clone(),
         args.scenarios.as_deref(),
     )
@@ -218,8 +218,8 @@ mod tests {
     fn replay_takes_a_file_and_a_speed_of_1_2_or_4_and_nothing_of_an_environment() {
         let parsed = Args::try_parse_from(["faultline-server", "--replay", "f.jsonl.zst", "--speed", "4"])
             .expect("a replay at 4×");
-        assert_eq!((parsed.replay.as_deref(), parsed.speed), (Some(std::path::Path::new("f.jsonl.zst")), 4));
-        assert_eq!(Args::try_parse_from(["faultline-server", "--replay", "f"]).unwrap().speed, 1);
+        assert_eq!((parsed.replay.as_deref(), parsed.speed), (Some(std::path::Path::new("f.jsonl.zst")), Some(4)));
+        assert_eq!(Args::try_parse_from(["faultline-server", "--replay", "f"]).unwrap().speed, None);
         for refused in [
             vec!["faultline-server", "--replay", "f", "--speed", "3"],
             vec!["faultline-server", "--replay", "f", "--env", "rehearsal"],

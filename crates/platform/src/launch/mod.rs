@@ -332,14 +332,21 @@ impl Launcher {
     }
 }
 
-/// A recording's snapshot: the registry of the launcher's current stage (empty once the
+/// A recording's snapshot: what the launcher's current stage knows (empty once the
 /// launcher is gone).
 fn registry_of(launcher: std::sync::Weak<Launcher>) -> SnapshotSource {
-    Arc::new(move || Snapshot {
-        sidecars: launcher
-            .upgrade()
-            .map(|launcher| launcher.stage().state.sidecar_views())
-            .unwrap_or_default(),
+    Arc::new(move || {
+        let Some(launcher) = launcher.upgrade() else {
+            return Snapshot::default();
+        };
+        let state = launcher.stage().state.clone();
+        let discovery = state.discovery.read().clone();
+        Snapshot {
+            sidecars: state.sidecar_views(),
+            brokers: state.broker_views(),
+            consumer_groups: state.group_views(),
+            discovery,
+        }
     })
 }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::SidecarView;
+use crate::wire::{BrokerReading, DiscoveryProgress, GroupObservation, SidecarView};
 
 /// The `format` every recording's header names.
 pub const FORMAT: &str = "faultline-recording";
@@ -94,11 +94,20 @@ impl Header {
 }
 
 /// Line 2 of every file: what a viewer connecting when the file was started would have
-/// fetched before following the events.
-#[derive(Debug, Serialize)]
+/// fetched before following the events (a named recording starts long after the events
+/// that said most of it).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     /// The registry, as `GET /api/sidecars` lists it.
     pub sidecars: Vec<SidecarView>,
+    /// Each broker's latest reading and judgement (a broker's `metrics` in
+    /// `GET /api/environment`, with its id).
+    pub brokers: Vec<BrokerReading>,
+    /// As `GET /api/consumer-groups` lists them.
+    pub consumer_groups: Vec<GroupObservation>,
+    /// The registration topic's replay, as `GET /api/health` gives it.
+    pub discovery: DiscoveryProgress,
 }
 
 #[cfg(test)]

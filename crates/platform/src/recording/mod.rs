@@ -27,9 +27,7 @@ pub(crate) mod tests {
     use super::format::Snapshot;
 
     pub fn empty_snapshot() -> Snapshot {
-        Snapshot {
-            sidecars: Vec::new(),
-        }
+        Snapshot::default()
     }
 
     /// Bus event number `seq`, as `/ws` would send it.

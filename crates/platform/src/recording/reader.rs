@@ -53,8 +53,12 @@ pub struct Break {
 /// A file that is not a readable recording at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read {}: {source}", .path.display())]
-    Io { path: PathBuf, source: io::Error },
+    /// The sentence already says the cause: it is not repeated as a source.
+    #[error("cannot read {}: {cause}", .path.display())]
+    Io { path: PathBuf, cause: io::Error },
+    /// Not zstd-compressed at all (a decompressed copy, or another file).
+    #[error("{} is not a Faultline recording: it is not zstd-compressed (a recording is a .jsonl.zst file as Faultline wrote it)", .path.display())]
+    NotCompressed { path: PathBuf },
     /// Empty, or broken before its first line ends.
     #[error("{} holds no recording header: {}", .path.display(), .found.reason)]
     NoHeader { path: PathBuf, found: Break },
@@ -175,12 +179,34 @@ struct Lines {
     frame_ended: bool,
 }
 
+/// The first bytes of every zstd frame (RFC 8878, 3.1.1: the magic number 0xFD2FB528,
+/// little-endian).
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+
+/// Refuses a file that does not start as zstd data; an empty one, or one cut inside the
+/// magic number, passes (and is then said to hold no header). Errors: the file cannot be
+/// read.
+fn check_compressed(path: &Path) -> io::Result<Result<(), ReadError>> {
+    let mut start = Vec::with_capacity(ZSTD_MAGIC.len());
+    File::open(path)?
+        .take(ZSTD_MAGIC.len() as u64)
+        .read_to_end(&mut start)?;
+    Ok(if ZSTD_MAGIC.starts_with(&start) {
+        Ok(())
+    } else {
+        Err(ReadError::NotCompressed {
+            path: path.to_owned(),
+        })
+    })
+}
+
 impl Lines {
     fn open(path: &Path) -> Result<Self, ReadError> {
-        let io = |source| ReadError::Io {
+        let io = |cause| ReadError::Io {
             path: path.to_owned(),
-            source,
+            cause,
         };
+        check_compressed(path).map_err(io)??;
         Ok(Self {
             path: path.to_owned(),
             file: File::open(path).map_err(io)?,
@@ -265,10 +291,10 @@ impl Lines {
             match self.file.read(&mut self.input) {
                 Ok(read) => break read,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(source) => {
+                Err(cause) => {
                     return Err(ReadError::Io {
                         path: self.path.clone(),
-                        source,
+                        cause,
                     })
                 }
             }
@@ -334,7 +360,7 @@ mod tests {
         assert_eq!(recording.header.environment, "rehearsal");
         assert_eq!(
             recording.snapshot,
-            Some(serde_json::json!({"sidecars": []}))
+            Some(serde_json::to_value(empty_snapshot()).expect("a snapshot"))
         );
         assert_eq!(seqs(&recording), (1..=100).collect::<Vec<_>>());
         assert_eq!(
@@ -409,11 +435,17 @@ mod tests {
         let path = write(folder.path(), "damaged.jsonl.zst", &bytes);
         let recording = read(&path).expect("the header survives");
         let found = recording.break_at.clone().expect("a break");
-        assert!(found.reason.contains("damaged"), "{found:?}");
-        assert!(
-            found.offset <= middle as u64 + 256,
-            "{found:?} from a byte at {middle}"
-        );
+        // Where the byte lands decides what is found: compressed data the decoder refuses
+        // (then within 256 bytes of it), or a literal that decodes to a line that is not an
+        // event (the checksum at the frame's end would catch the rest).
+        if found.reason.contains("damaged") {
+            assert!(
+                found.offset <= middle as u64 + 256,
+                "{found:?} from a byte at {middle}"
+            );
+        } else {
+            assert!(found.reason.contains("is not an event"), "{found:?}");
+        }
         let read_seqs = seqs(&recording);
         assert!(
             !read_seqs.is_empty(),
@@ -452,8 +484,15 @@ mod tests {
             matches!(error, ReadError::NotARecording { .. }),
             "{error:?}"
         );
-        let plain = write(folder.path(), "plain.jsonl.zst", b"{\"seq\":1}\n");
-        assert!(matches!(read(&plain), Err(ReadError::NoHeader { .. })));
+        // A decompressed copy, or any file that is not zstd data, says so.
+        let plain = write(folder.path(), "plain.jsonl", b"{\"seq\":1}\n");
+        let error = read(&plain).expect_err("refused");
+        assert!(matches!(error, ReadError::NotCompressed { .. }), "{error:?}");
+        assert!(error.to_string().ends_with(
+            "is not a Faultline recording: it is not zstd-compressed (a recording is a .jsonl.zst file as Faultline wrote it)"
+        ));
+        let short = write(folder.path(), "short.jsonl.zst", b"x");
+        assert!(matches!(read(&short), Err(ReadError::NotCompressed { .. })));
     }
 
     #[test]
@@ -474,13 +513,17 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_file_is_an_error_naming_it() {
+    fn a_missing_file_is_an_error_naming_it_once() {
         let error = read(Path::new("/nonexistent/faultline.jsonl.zst")).expect_err("refused");
         assert!(
             error
                 .to_string()
-                .starts_with("cannot read /nonexistent/faultline.jsonl.zst"),
+                .starts_with("cannot read /nonexistent/faultline.jsonl.zst: "),
             "{error}"
+        );
+        assert!(
+            std::error::Error::source(&error).is_none(),
+            "the sentence says the cause; a chain would say it twice"
         );
     }
 }

@@ -141,7 +141,10 @@ mod tests {
         let lines: Vec<&str> = std::str::from_utf8(&text).expect("utf-8").lines().collect();
         assert_eq!(lines.len(), 4, "{lines:?}");
         assert!(lines[0].starts_with(r#"{"format":"faultline-recording","version":1,"#));
-        assert_eq!(lines[1], r#"{"sidecars":[]}"#);
+        assert_eq!(
+            lines[1],
+            r#"{"sidecars":[],"brokers":[],"consumerGroups":[],"discovery":{"replayed":false,"records":0,"elapsedMs":null}}"#
+        );
         assert_eq!(lines[2], event_line(1));
     }
 

@@ -31,19 +31,30 @@ impl<'a> Moment<'a> {
             .map(|e| e.event.as_ref())
     }
 
-    /// `GET /api/sidecars`: the snapshot's rows, each moved on by its `sidecar-status`,
-    /// `signal` and condition events; a sidecar found later gets a row of its own.
-    pub fn sidecars(&self) -> Vec<Value> {
-        let mut rows: BTreeMap<String, Map<String, Value>> = self
-            .tape
+    /// The snapshot's rows under `key` (`sidecars`, `brokers`, `consumerGroups`), keyed by
+    /// their `id_key`; none when the file has no snapshot or an older one without them.
+    fn snapshot_rows(&self, key: &str, id_key: &str) -> BTreeMap<String, Map<String, Value>> {
+        self.tape
             .snapshot
             .as_ref()
-            .and_then(|s| s.get("sidecars"))
+            .and_then(|s| s.get(key))
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|row| Some((text(row, "sidecarId")?, row.as_object()?.clone())))
-            .collect();
+            .filter_map(|row| {
+                let id = row.get(id_key).map(|id| match id {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                })?;
+                Some((id, row.as_object()?.clone()))
+            })
+            .collect()
+    }
+
+    /// `GET /api/sidecars`: the snapshot's rows, each moved on by its `sidecar-status`,
+    /// `signal` and condition events; a sidecar found later gets a row of its own.
+    pub fn sidecars(&self) -> Vec<Value> {
+        let mut rows = self.snapshot_rows("sidecars", "sidecarId");
         for entry in self.played {
             let event = entry.event.as_ref();
             let Some(id) = text(event, "sidecarId") else {
@@ -74,20 +85,29 @@ impl<'a> Moment<'a> {
         rows.into_values().map(Value::Object).collect()
     }
 
-    /// `GET /api/environment`: the recorded kind, running, with every broker the recording
-    /// ever read (so the tiles stand from the start) and each one's latest reading as
-    /// `metrics`. Where brokers listen is not recorded: `host` and `port` are null.
+    /// `GET /api/environment`: the recorded kind, running, with every broker the snapshot
+    /// holds or the recording ever read (so the tiles stand from the start) and each one's
+    /// latest reading as `metrics`. Where brokers listen is not recorded: `host` and `port`
+    /// are null.
     pub fn environment(&self) -> Value {
+        let mut metrics: BTreeMap<i64, Map<String, Value>> = self
+            .snapshot_rows("brokers", "brokerId")
+            .into_values()
+            .filter_map(|mut row| {
+                let id = row.remove("brokerId")?.as_i64()?;
+                Some((id, row))
+            })
+            .collect();
         let mut ids: Vec<i64> = self
             .tape
             .entries
             .iter()
             .filter(|e| e.kind() == "broker")
             .filter_map(|e| e.event.get("brokerId").and_then(Value::as_i64))
+            .chain(metrics.keys().copied())
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut metrics: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
         for entry in self.played {
             let event = entry.event.as_ref();
             let Some(id) = event.get("brokerId").and_then(Value::as_i64) else {
@@ -127,7 +147,7 @@ impl<'a> Moment<'a> {
     /// `GET /api/consumer-groups`: each group's latest `consumer-lag` figures and its
     /// latest condition.
     pub fn consumer_groups(&self) -> Vec<Value> {
-        let mut groups: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+        let mut groups = self.snapshot_rows("consumerGroups", "group");
         for entry in self.played {
             let event = entry.event.as_ref();
             let Some(group) = text(event, "group") else {
@@ -171,13 +191,20 @@ impl<'a> Moment<'a> {
         active
     }
 
-    /// `GET /api/health`: discovery and rejected records as recorded; `uptimeMs` is the
-    /// replay's position.
+    /// `GET /api/health`: discovery (the snapshot's, until a `discovery-replayed` event)
+    /// and rejected records as recorded; `uptimeMs` is the replay's position.
     pub fn health(&self, position_ms: u64) -> Value {
-        let discovery = self.of_kind("discovery-replayed").last().map_or_else(
-            || json!({"replayed": false, "records": 0, "elapsedMs": null}),
-            |d| json!({"replayed": true, "records": d["records"], "elapsedMs": d["elapsedMs"]}),
-        );
+        let recorded = self
+            .tape
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.get("discovery"))
+            .filter(|d| d.is_object())
+            .cloned()
+            .unwrap_or_else(|| json!({"replayed": false, "records": 0, "elapsedMs": null}));
+        let discovery = self.of_kind("discovery-replayed").last().map_or(recorded, |d| {
+            json!({"replayed": true, "records": d["records"], "elapsedMs": d["elapsedMs"]})
+        });
         let mut by_topic: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         let mut total = 0_u64;
         for event in self.of_kind("rejected") {
@@ -317,6 +344,32 @@ mod tests {
         assert_eq!(later[1]["type"], "PRODUCER");
         assert_eq!(later[1]["host"], "h");
         assert_eq!(later[1]["version"], Value::Null);
+    }
+
+    #[test]
+    fn a_named_recordings_snapshot_stands_for_what_was_said_before_it() {
+        let mut tape = tape(vec![
+            json!({"type": "broker", "brokerId": 2, "reachable": true, "underReplicatedPartitions": 1}),
+        ]);
+        tape.snapshot = Some(json!({
+            "sidecars": [],
+            "brokers": [
+                {"brokerId": 1, "reachable": true, "condition": "STABLE", "sentence": "fine"},
+                {"brokerId": 2, "reachable": true, "condition": "STABLE", "sentence": "fine"}
+            ],
+            "consumerGroups": [{"group": "g", "lagMessages": 3, "condition": "STABLE"}],
+            "discovery": {"replayed": true, "records": 4, "elapsedMs": 20}
+        }));
+        let start = Moment::new(&tape, 0);
+        let brokers = start.environment()["brokers"].clone();
+        assert_eq!(brokers[0]["metrics"]["condition"], "STABLE");
+        assert_eq!(brokers[1]["id"], 2);
+        assert_eq!(start.consumer_groups()[0]["condition"], "STABLE");
+        assert_eq!(start.health(0)["status"], "ok");
+        assert_eq!(start.health(0)["discovery"]["records"], 4);
+        let later = Moment::new(&tape, 1).environment();
+        assert_eq!(later["brokers"][1]["metrics"]["underReplicatedPartitions"], 1);
+        assert_eq!(later["brokers"][1]["metrics"]["condition"], "STABLE", "kept from the snapshot");
     }
 
     #[test]

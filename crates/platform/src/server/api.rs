@@ -77,17 +77,5 @@ pub async fn health(State(app): State<AppState>) -> Json<Health> {
 pub async fn consumer_groups(
     State(app): State<AppState>,
 ) -> Json<Vec<crate::wire::GroupObservation>> {
-    Json(
-        app.stage()
-            .state
-            .groups
-            .read()
-            .latest
-            .iter()
-            .map(|(group, observed)| crate::wire::GroupObservation {
-                group: group.clone(),
-                observed: observed.clone(),
-            })
-            .collect(),
-    )
+    Json(app.stage().state.group_views())
 }

@@ -11,7 +11,8 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::handler::Handler;
+use axum::routing::{get, MethodRouter};
 use axum::{middleware, Json, Router};
 use serde::Serialize;
 use serde_json::Value;
@@ -40,23 +41,41 @@ pub fn router(app: ReplayApp) -> Router {
     let access = app.access.clone();
     Router::new()
         .route("/api/replay", get(status).post(control))
-        .route("/api/sidecars", get(sidecars))
-        .route("/api/environment", get(environment))
-        .route("/api/health", get(health))
-        .route("/api/consumer-groups", get(consumer_groups))
-        .route("/api/faults", get(faults))
-        .route("/api/faults/recovery", get(|| async { Json(()) }))
-        .route("/api/scenarios", get(scenario_list))
-        .route("/api/scenarios/errors", get(|| async { Json([(); 0]) }))
-        .route("/api/runs/{id}", get(run))
-        .route("/api/runs/{id}/{file}", get(report))
-        .route("/api/recordings", get(|| async { Json([(); 0]) }))
+        .route("/api/sidecars", read(sidecars))
+        .route("/api/environment", read(environment))
+        .route("/api/health", read(health))
+        .route("/api/consumer-groups", read(consumer_groups))
+        .route("/api/faults", read(faults))
+        .route("/api/faults/recovery", read(|| async { Json(()) }))
+        .route("/api/scenarios", read(scenario_list))
+        .route("/api/scenarios/errors", read(|| async { Json([(); 0]) }))
+        .route("/api/runs/{id}", read(run))
+        .route("/api/runs/{id}/{file}", read(report))
+        .route("/api/recordings", read(|| async { Json([(); 0]) }))
+        .route("/api/launch", read(no_launch))
         .route("/ws", get(upgrade))
         .fallback(refuse_or_page)
         .with_state(app)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(errors::as_json))
         .layer(middleware::from_fn_with_state(access, guard::admit))
+}
+
+/// A read: any other method on the same path is refused as a write (409), as on every path.
+fn read<H, T>(handler: H) -> MethodRouter<ReplayApp>
+where
+    H: Handler<T, ReplayApp>,
+    T: 'static,
+{
+    get(handler).fallback(refuse_or_page)
+}
+
+/// The page asks for the launch panel; a replay has none, and says why.
+async fn no_launch() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "a replay runs no environment, so it has no launch panel".into(),
+    )
 }
 
 async fn status(State(app): State<ReplayApp>) -> Response {

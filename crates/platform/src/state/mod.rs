@@ -5,6 +5,7 @@
 
 pub mod groups;
 pub mod history;
+mod judged_views;
 pub mod readings;
 pub mod registry;
 mod sidecar_views;

@@ -24,3 +24,12 @@ pub struct BrokerMetrics {
 /// A broker's latest reading and judgement (`metrics` of a broker in
 /// `GET /api/environment`).
 pub type BrokerObservation = Observed<BrokerMetrics>;
+
+/// One broker's latest reading and judgement with its id (a recording's snapshot).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokerReading {
+    pub broker_id: i32,
+    #[serde(flatten)]
+    pub observed: BrokerObservation,
+}

@@ -25,7 +25,7 @@ pub use answers::{
     BrokerStarted, CommandSent, ContainerDone, FaultReverted, ProducerAdded, Refusal, RunStarted,
     StartRefused,
 };
-pub use broker::{BrokerMetrics, BrokerObservation};
+pub use broker::{BrokerMetrics, BrokerObservation, BrokerReading};
 pub use environment::{
     BrokerState, BrokerStatus, ContainerAction, ContainerRow, EnvironmentStatus, Lifecycle,
 };
