@@ -106,3 +106,21 @@ fn docker_without_a_running_engine_exits_with_the_fix() {
     );
     assert!(!text.contains("panicked"), "{text}");
 }
+
+#[test]
+fn a_replay_of_what_is_not_a_recording_says_why_and_exits() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plain = folder.path().join("decompressed.jsonl");
+    std::fs::write(&plain, "{\"format\":\"faultline-recording\"}\n").unwrap();
+    let missing = folder.path().join("missing.jsonl.zst");
+    for (file, said) in [
+        (&plain, "is not a Faultline recording: it is not zstd-compressed"),
+        (&missing, "cannot read"),
+    ] {
+        let (code, output) =
+            run_to_exit(&["--replay", file.to_str().unwrap(), "--listen", "127.0.0.1:0"]);
+        assert_ne!(code, Some(0));
+        assert!(output.contains(said), "{output}");
+        assert!(!output.contains("panicked"), "{output}");
+    }
+}
