@@ -8,9 +8,9 @@ use anyhow::{bail, Result};
 use serde_json::Value;
 
 use crate::node;
-use crate::Plan;
 use crate::report::{Figure, Report, StepTime, Target, Unit};
 use crate::stats::Summary;
+use crate::Plan;
 
 const ENV: &str = "desktop";
 

@@ -12,7 +12,6 @@ use common::*;
 use faultline_platform::{Headless, Replaying, StageOptions};
 use serde_json::{json, Value};
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_its_break() {
     init_logging();
@@ -46,7 +45,10 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
     // The finished event is on the stream once the run's answer says finished.
     let live = eventually(Duration::from_secs(10), || async {
         let events = live_events.snapshot();
-        events.iter().any(|e| finished(e, &run_id)).then_some(events)
+        events
+            .iter()
+            .any(|e| finished(e, &run_id))
+            .then_some(events)
     })
     .await
     .expect("the live stream carried the finished run");
@@ -92,36 +94,51 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
     );
 
     // The same conditions in the same order, over everything the live viewer saw.
-    let first_seq = live.iter().find_map(|e| e["seq"].as_u64()).expect("live events");
-    let last_seq = live.iter().filter_map(|e| e["seq"].as_u64()).max().expect("seq");
+    let first_seq = live
+        .iter()
+        .find_map(|e| e["seq"].as_u64())
+        .expect("live events");
+    let last_seq = live
+        .iter()
+        .filter_map(|e| e["seq"].as_u64())
+        .max()
+        .expect("seq");
     let seen = |events: &[Value]| -> Vec<(u64, String, String)> {
         events
             .iter()
             .filter(|e| e["type"] == "condition")
             .filter_map(|e| {
                 let seq = e["seq"].as_u64()?;
-                (first_seq..=last_seq).contains(&seq).then(|| {
-                    (seq, e["subject"].to_string(), e["condition"].to_string())
-                })
+                (first_seq..=last_seq)
+                    .contains(&seq)
+                    .then(|| (seq, e["subject"].to_string(), e["condition"].to_string()))
             })
             .collect()
     };
     let live_conditions = seen(&live);
     eprintln!("conditions seen live: {live_conditions:?}");
     assert!(
-        live_conditions.iter().any(|(_, s, c)| s == "\"producer-1\"" && c == "\"DEGRADED\""),
+        live_conditions
+            .iter()
+            .any(|(_, s, c)| s == "\"producer-1\"" && c == "\"DEGRADED\""),
         "live saw producer-1 DEGRADED: {live_conditions:?}"
     );
     assert_eq!(seen(&replayed), live_conditions);
     // The same run result: the finished event's and the API's.
     let replayed_run = get_json(&replay.addr, &format!("/api/runs/{run_id}")).await;
     assert_eq!(replayed_run, live_run);
-    let replayed_finished = replayed.iter().find(|e| finished(e, &run_id)).expect("finished");
+    let replayed_finished = replayed
+        .iter()
+        .find(|e| finished(e, &run_id))
+        .expect("finished");
     assert_eq!(replayed_finished["run"], live_run);
     // Its report, drawn from the replayed events.
-    let svg = reqwest::get(format!("http://{}/api/runs/{run_id}/report.svg", replay.addr))
-        .await
-        .expect("report");
+    let svg = reqwest::get(format!(
+        "http://{}/api/runs/{run_id}/report.svg",
+        replay.addr
+    ))
+    .await
+    .expect("report");
     assert_eq!(svg.status(), 200);
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     assert!(svg.text().await.expect("svg").contains("<svg"));
@@ -131,17 +148,33 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
         live_registry
     );
     // Nothing can be changed in a replay.
-    let (status, refused) = post_json(&replay.addr, "/api/scenarios/replay-burst/run", Value::Null).await;
+    let (status, refused) =
+        post_json(&replay.addr, "/api/scenarios/replay-burst/run", Value::Null).await;
     assert_eq!(status, 409, "{refused}");
     assert!(
-        refused["error"].as_str().unwrap().starts_with("this is a replay of session-"),
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("this is a replay of session-"),
         "{refused}"
     );
-    let (status, refused) = post_json(&replay.addr, "/api/faults", json!({"kind": "broker-down", "broker": 1})).await;
-    assert_eq!(status, 409, "a path the replay reads is refused as a write too: {refused}");
+    let (status, refused) = post_json(
+        &replay.addr,
+        "/api/faults",
+        json!({"kind": "broker-down", "broker": 1}),
+    )
+    .await;
+    assert_eq!(
+        status, 409,
+        "a path the replay reads is refused as a write too: {refused}"
+    );
     let scenarios = get_json(&replay.addr, "/api/scenarios").await;
     assert!(
-        scenarios.as_array().unwrap().iter().all(|s| s["supported"] == false),
+        scenarios
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["supported"] == false),
         "every scenario button is disabled in a replay"
     );
     replay.stop().await;
@@ -158,7 +191,9 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
         .expect("a cut recording still replays");
     let status = get_json(&replay.addr, "/api/replay").await;
     assert_eq!(status["breakAt"]["offset"], json!(length), "{status}");
-    assert!(status["breakAt"]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    assert!(status["breakAt"]["reason"]
+        .as_str()
+        .is_some_and(|r| !r.is_empty()));
     assert_eq!(status["events"], json!(readable.events.len()));
     // Straight to just before the break, then played out.
     let (code, _) = post_json(
@@ -197,7 +232,15 @@ fn registry(rows: &Value) -> Vec<Value> {
     rows.as_array()
         .expect("an array")
         .iter()
-        .map(|r| json!([r["sidecarId"], r["status"], r["type"], r["workload"], r["host"]]))
+        .map(|r| {
+            json!([
+                r["sidecarId"],
+                r["status"],
+                r["type"],
+                r["workload"],
+                r["host"]
+            ])
+        })
         .collect()
 }
 
@@ -206,7 +249,10 @@ fn only_session_file(folder: &Path) -> PathBuf {
     let files: Vec<PathBuf> = std::fs::read_dir(folder)
         .expect("recordings folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("session-")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("session-"))
+        })
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     files.into_iter().next().unwrap()

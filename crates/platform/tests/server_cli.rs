@@ -114,11 +114,18 @@ fn a_replay_of_what_is_not_a_recording_says_why_and_exits() {
     std::fs::write(&plain, "{\"format\":\"faultline-recording\"}\n").unwrap();
     let missing = folder.path().join("missing.jsonl.zst");
     for (file, said) in [
-        (&plain, "is not a Faultline recording: it is not zstd-compressed"),
+        (
+            &plain,
+            "is not a Faultline recording: it is not zstd-compressed",
+        ),
         (&missing, "cannot read"),
     ] {
-        let (code, output) =
-            run_to_exit(&["--replay", file.to_str().unwrap(), "--listen", "127.0.0.1:0"]);
+        let (code, output) = run_to_exit(&[
+            "--replay",
+            file.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ]);
         assert_ne!(code, Some(0));
         assert!(output.contains(said), "{output}");
         assert!(!output.contains("panicked"), "{output}");

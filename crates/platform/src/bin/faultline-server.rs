@@ -216,10 +216,24 @@ mod tests {
 
     #[test]
     fn replay_takes_a_file_and_a_speed_of_1_2_or_4_and_nothing_of_an_environment() {
-        let parsed = Args::try_parse_from(["faultline-server", "--replay", "f.jsonl.zst", "--speed", "4"])
-            .expect("a replay at 4×");
-        assert_eq!((parsed.replay.as_deref(), parsed.speed), (Some(std::path::Path::new("f.jsonl.zst")), Some(4)));
-        assert_eq!(Args::try_parse_from(["faultline-server", "--replay", "f"]).unwrap().speed, None);
+        let parsed = Args::try_parse_from([
+            "faultline-server",
+            "--replay",
+            "f.jsonl.zst",
+            "--speed",
+            "4",
+        ])
+        .expect("a replay at 4×");
+        assert_eq!(
+            (parsed.replay.as_deref(), parsed.speed),
+            (Some(std::path::Path::new("f.jsonl.zst")), Some(4))
+        );
+        assert_eq!(
+            Args::try_parse_from(["faultline-server", "--replay", "f"])
+                .unwrap()
+                .speed,
+            None
+        );
         for refused in [
             vec!["faultline-server", "--replay", "f", "--speed", "3"],
             vec!["faultline-server", "--replay", "f", "--env", "rehearsal"],

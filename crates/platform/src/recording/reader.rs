@@ -487,7 +487,10 @@ mod tests {
         // A decompressed copy, or any file that is not zstd data, says so.
         let plain = write(folder.path(), "plain.jsonl", b"{\"seq\":1}\n");
         let error = read(&plain).expect_err("refused");
-        assert!(matches!(error, ReadError::NotCompressed { .. }), "{error:?}");
+        assert!(
+            matches!(error, ReadError::NotCompressed { .. }),
+            "{error:?}"
+        );
         assert!(error.to_string().ends_with(
             "is not a Faultline recording: it is not zstd-compressed (a recording is a .jsonl.zst file as Faultline wrote it)"
         ));

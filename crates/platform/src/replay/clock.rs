@@ -30,8 +30,8 @@ impl PlayClock {
             return self.position_ms;
         }
         let elapsed = now.saturating_duration_since(self.since).as_millis();
-        let advanced = u64::try_from(elapsed.saturating_mul(u128::from(self.speed)))
-            .unwrap_or(u64::MAX);
+        let advanced =
+            u64::try_from(elapsed.saturating_mul(u128::from(self.speed))).unwrap_or(u64::MAX);
         self.position_ms.saturating_add(advanced)
     }
 
@@ -91,14 +91,25 @@ mod tests {
         assert_eq!(clock.position(at(1500)), 1500);
         clock.set_speed(at(1000), 4);
         assert_eq!(clock.position(at(1500)), 1000 + 4 * 500);
-        assert_eq!(clock.until(at(1500), 5000), Some(Duration::from_millis(500)));
+        assert_eq!(
+            clock.until(at(1500), 5000),
+            Some(Duration::from_millis(500))
+        );
         clock.set_paused(at(2000), true);
         assert_eq!(clock.position(at(9000)), 5000);
         assert_eq!(clock.until(at(9000), 6000), None);
         clock.seek(at(9000), 100);
-        assert_eq!(clock.position(at(9999)), 100, "a seek keeps a paused clock paused");
+        assert_eq!(
+            clock.position(at(9999)),
+            100,
+            "a seek keeps a paused clock paused"
+        );
         clock.set_paused(at(10_000), false);
         assert_eq!(clock.position(at(10_250)), 100 + 4 * 250);
-        assert_eq!(clock.position(at(5000)), 100, "an instant before the anchor is the anchor");
+        assert_eq!(
+            clock.position(at(5000)),
+            100,
+            "an instant before the anchor is the anchor"
+        );
     }
 }

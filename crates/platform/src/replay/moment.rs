@@ -63,7 +63,17 @@ impl<'a> Moment<'a> {
             match entry.kind() {
                 "sidecar-status" => {
                     let row = rows.entry(id.clone()).or_insert_with(|| new_sidecar(&id));
-                    copy(event, row, &["status", "lastSeenMs", "clockOffsetMs", "clockWarning", "idConflict"]);
+                    copy(
+                        event,
+                        row,
+                        &[
+                            "status",
+                            "lastSeenMs",
+                            "clockOffsetMs",
+                            "clockWarning",
+                            "idConflict",
+                        ],
+                    );
                     copy_given(event, row, &["workload", "host", "jmxEndpoint"]);
                     if let Some(kind) = event.get("sidecarType").filter(|v| !v.is_null()) {
                         row.insert("type".into(), kind.clone());
@@ -71,7 +81,11 @@ impl<'a> Moment<'a> {
                 }
                 "signal" => {
                     if let Some(row) = rows.get_mut(&id) {
-                        copy_given(event, row, &["bufferFill", "targetRate", "sendRate", "requestLatencyMs"]);
+                        copy_given(
+                            event,
+                            row,
+                            &["bufferFill", "targetRate", "sendRate", "requestLatencyMs"],
+                        );
                     }
                 }
                 "condition" => {
@@ -202,16 +216,21 @@ impl<'a> Moment<'a> {
             .filter(|d| d.is_object())
             .cloned()
             .unwrap_or_else(|| json!({"replayed": false, "records": 0, "elapsedMs": null}));
-        let discovery = self.of_kind("discovery-replayed").last().map_or(recorded, |d| {
-            json!({"replayed": true, "records": d["records"], "elapsedMs": d["elapsedMs"]})
-        });
+        let discovery = self.of_kind("discovery-replayed").last().map_or(
+            recorded,
+            |d| json!({"replayed": true, "records": d["records"], "elapsedMs": d["elapsedMs"]}),
+        );
         let mut by_topic: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         let mut total = 0_u64;
         for event in self.of_kind("rejected") {
             let (Some(topic), Some(reason)) = (text(event, "topic"), text(event, "reason")) else {
                 continue;
             };
-            *by_topic.entry(topic).or_default().entry(reason).or_default() += 1;
+            *by_topic
+                .entry(topic)
+                .or_default()
+                .entry(reason)
+                .or_default() += 1;
             total += 1;
         }
         json!({
@@ -244,9 +263,23 @@ fn new_sidecar(id: &str) -> Map<String, Value> {
     let mut row = Map::new();
     row.insert("sidecarId".into(), Value::String(id.to_owned()));
     for key in [
-        "type", "status", "lastSeenMs", "jmxEndpoint", "workload", "host", "version",
-        "heartbeatIntervalMs", "condition", "confidence", "sentence", "bufferFill",
-        "targetRate", "sendRate", "requestLatencyMs", "clockOffsetMs", "clockWarning",
+        "type",
+        "status",
+        "lastSeenMs",
+        "jmxEndpoint",
+        "workload",
+        "host",
+        "version",
+        "heartbeatIntervalMs",
+        "condition",
+        "confidence",
+        "sentence",
+        "bufferFill",
+        "targetRate",
+        "sendRate",
+        "requestLatencyMs",
+        "clockOffsetMs",
+        "clockWarning",
         "idConflict",
     ] {
         row.entry(key).or_insert(Value::Null);
@@ -265,7 +298,9 @@ fn fields(event: &Value, skip: &[&str]) -> Map<String, Value> {
         .as_object()
         .into_iter()
         .flatten()
-        .filter(|(key, _)| !matches!(key.as_str(), "type" | "seq" | "atMs") && !skip.contains(&key.as_str()))
+        .filter(|(key, _)| {
+            !matches!(key.as_str(), "type" | "seq" | "atMs") && !skip.contains(&key.as_str())
+        })
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect()
 }
@@ -273,7 +308,10 @@ fn fields(event: &Value, skip: &[&str]) -> Map<String, Value> {
 /// Sets each of `keys` in `row` to the event's value (null when it has none).
 fn copy(event: &Value, row: &mut Map<String, Value>, keys: &[&str]) {
     for key in keys {
-        row.insert((*key).to_owned(), event.get(*key).cloned().unwrap_or(Value::Null));
+        row.insert(
+            (*key).to_owned(),
+            event.get(*key).cloned().unwrap_or(Value::Null),
+        );
     }
 }
 
@@ -338,7 +376,10 @@ mod tests {
         assert_eq!(at_start.len(), 1);
         assert_eq!(at_start[0]["workload"], "w");
         let later = Moment::new(&tape, 6).sidecars();
-        let ids: Vec<&str> = later.iter().map(|r| r["sidecarId"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = later
+            .iter()
+            .map(|r| r["sidecarId"].as_str().unwrap())
+            .collect();
         assert_eq!(ids, ["producer-1", "producer-2"]);
         assert_eq!(later[0]["bufferFill"], 0.5);
         assert_eq!(later[1]["type"], "PRODUCER");
@@ -368,8 +409,14 @@ mod tests {
         assert_eq!(start.health(0)["status"], "ok");
         assert_eq!(start.health(0)["discovery"]["records"], 4);
         let later = Moment::new(&tape, 1).environment();
-        assert_eq!(later["brokers"][1]["metrics"]["underReplicatedPartitions"], 1);
-        assert_eq!(later["brokers"][1]["metrics"]["condition"], "STABLE", "kept from the snapshot");
+        assert_eq!(
+            later["brokers"][1]["metrics"]["underReplicatedPartitions"],
+            1
+        );
+        assert_eq!(
+            later["brokers"][1]["metrics"]["condition"], "STABLE",
+            "kept from the snapshot"
+        );
     }
 
     #[test]
@@ -382,7 +429,11 @@ mod tests {
         assert_eq!(faults[0]["appliedAtMs"], 1200);
         let environment = during.environment();
         let brokers = environment["brokers"].as_array().unwrap();
-        assert_eq!(brokers.len(), 2, "every broker the recording read stands from the start");
+        assert_eq!(
+            brokers.len(),
+            2,
+            "every broker the recording read stands from the start"
+        );
         assert_eq!(brokers[0]["id"], 1);
         assert!(brokers[0].get("metrics").is_none(), "broker 1 not read yet");
         assert_eq!(brokers[1]["metrics"]["reachable"], false);

@@ -162,7 +162,9 @@ impl Player {
             .status_sent
             .is_none_or(|sent| now.duration_since(sent) >= STATUS_EVERY);
         if ended || (status_due && !inner.clock.paused()) {
-            let _ = self.viewers.send(Played::Status(self.describe(&inner, now)));
+            let _ = self
+                .viewers
+                .send(Played::Status(self.describe(&inner, now)));
             inner.status_sent = Some(now);
         }
         let next = self
@@ -223,8 +225,8 @@ async fn play(player: Weak<Player>) {
                 }
                 // Paused: rechecked now and then, so a dropped player's task ends.
                 None => {
-                    let _ = tokio::time::timeout(Duration::from_secs(1), strong.wake.notified())
-                        .await;
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(1), strong.wake.notified()).await;
                 }
             }
         };
@@ -349,7 +351,10 @@ mod tests {
                 paused: None,
             })
             .expect_err("8× is not a speed");
-        assert_eq!(refused, "a replay plays at 1×, 2× or 4× the recorded pace, not 8×");
+        assert_eq!(
+            refused,
+            "a replay plays at 1×, 2× or 4× the recorded pace, not 8×"
+        );
         let status = player.status();
         assert_eq!((status.speed, status.generation), (1, 0));
     }

@@ -20,7 +20,10 @@ pub struct Entry {
 impl Entry {
     /// The event's `type` tag (every recorded line has one; the reader checked).
     pub fn kind(&self) -> &str {
-        self.event.get("type").and_then(Value::as_str).unwrap_or_default()
+        self.event
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 }
 
