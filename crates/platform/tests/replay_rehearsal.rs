@@ -215,9 +215,9 @@ async fn a_recorded_session_replays_at_4x_as_it_was_live_and_a_cut_file_up_to_it
     .expect("the cut replay played to its break");
     let last_played = played
         .iter()
+        .rev()
         .filter(|e| e["type"] != "replay")
-        .filter_map(|e| e.get("seq"))
-        .last()
+        .find_map(|e| e.get("seq"))
         .cloned();
     assert_eq!(last_played, Some(last_readable));
     replay.stop().await;
