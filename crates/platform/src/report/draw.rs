@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::labels::{self, detection_marker, recovery_marker, stopwatch_lines};
-use super::palette::{self, BAND, BAND_OPACITY, BORDER, DETECTED, MUTED, RECOVERED, TEXT};
+use super::palette::{self, BAND, BAND_OPACITY, BORDER, DETECTED, HEALED, MUTED, RECOVERED, TEXT};
 use super::record::RunRecord;
 use super::{font, HEIGHT, WIDTH};
 use crate::wire::RunStatus;
@@ -257,6 +257,12 @@ fn backdrop<DB: DrawingBackend>(
     ]
     .into_iter()
     .flatten()
+    .chain(
+        record
+            .healings
+            .iter()
+            .map(|(label, at)| (label.clone(), *at, HEALED)),
+    )
     .collect();
     for (_, at, color) in &markers {
         chart

@@ -38,6 +38,12 @@ pub fn detection_marker(stopwatch: &Stopwatch) -> Option<(String, f64)> {
     ))
 }
 
+/// A self-healing marker's label: the platform healed `sidecar` by itself, `elapsed_ms`
+/// after the sidecar asked for help (an `episode` event).
+pub fn healing_marker(sidecar: &str, elapsed_ms: u64) -> String {
+    format!("platform healed {sidecar} in {}", seconds(elapsed_ms))
+}
+
 /// The recovery marker's label and its place (seconds from the first injection).
 pub fn recovery_marker(stopwatch: &Stopwatch) -> Option<(String, f64)> {
     let (healed, after) = (stopwatch.healed_at_ms?, stopwatch.recovered_after_ms?);
@@ -68,5 +74,9 @@ mod tests {
             Some(("detected after 1.2 s".into(), 1.234))
         );
         assert_eq!(recovery_marker(&stopwatch), None);
+        assert_eq!(
+            healing_marker("producer-1", 3_040),
+            "platform healed producer-1 in 3.0 s"
+        );
     }
 }

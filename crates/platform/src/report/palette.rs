@@ -22,6 +22,8 @@ pub const BAND_HEX: &str = "#E3B341";
 /// Detection in --bad and recovery in --ok, as the dashboard's chart markers.
 pub const DETECTED: RGBColor = BAD;
 pub const RECOVERED: RGBColor = OK;
+/// The platform's own healing: the violet the dashboard's OODA strip uses (ui/css/app.css).
+pub const HEALED: RGBColor = RGBColor(0xa3, 0x71, 0xf7);
 
 /// The metric lines, one colour each in turn.
 pub const LINES: [RGBColor; 3] = [INFO, WARN, OK];

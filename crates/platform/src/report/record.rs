@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::alerts::{self, AlertWindow};
 use super::bands::{self, FaultBand};
 use super::conditions::{self, ConditionRow};
+use super::labels::healing_marker;
 use super::series::{self, Series};
 use super::ReportError;
 use crate::wire::{RunPhase, RunView};
@@ -31,6 +32,10 @@ pub struct RunRecord {
     pub conditions: Vec<ConditionRow>,
     /// Typical alerting for the run's first fault, when it was injected.
     pub alert_window: Option<&'static AlertWindow>,
+    /// Each self-healing episode the platform completed during the run: its label and
+    /// when it ended (seconds from the origin). For a burst the platform throttles, this is
+    /// the healing the run is about, while the stopwatch's heal is the scenario's own step.
+    pub healings: Vec<(String, f64)>,
 }
 
 /// A recorded event's time and type, when it has both.
@@ -87,6 +92,7 @@ impl RunRecord {
             alert_window: first_fault
                 .and_then(|band| band.fault.as_ref())
                 .and_then(alerts::for_fault),
+            healings: healings(events, started_ms, finished_ms, &seconds),
             faults: faults
                 .into_iter()
                 .map(|band| band.placed(&seconds, to_ms))
@@ -94,6 +100,26 @@ impl RunRecord {
             run,
         })
     }
+}
+
+/// The `episode` events that healed a sidecar between the run's start and finish.
+fn healings(
+    events: &[Value],
+    started_ms: i64,
+    finished_ms: i64,
+    seconds: &dyn Fn(i64) -> f64,
+) -> Vec<(String, f64)> {
+    events
+        .iter()
+        .filter_map(|event| {
+            let (at_ms, kind) = stamp(event)?;
+            let healed = kind == "episode" && text(event, "outcome") == Some("healed");
+            (healed && (started_ms..=finished_ms).contains(&at_ms)).then_some(())?;
+            let label =
+                healing_marker(text(event, "sidecarId")?, event.get("elapsedMs")?.as_u64()?);
+            Some((label, seconds(at_ms)))
+        })
+        .collect()
 }
 
 fn bad_result(run_id: &str, reason: &str) -> ReportError {

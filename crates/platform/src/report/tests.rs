@@ -88,6 +88,10 @@ fn events(finished: bool) -> Vec<Value> {
         json!({"seq": 1, "atMs": INJECTED_MS + 1_500, "type": "condition",
                "subject": "broker-2", "condition": "DOWN"}),
         json!({"odd": "a line a newer Faultline wrote"}),
+        json!({"seq": 1, "atMs": INJECTED_MS + 3_000, "type": "episode", "sidecarId": "producer-1",
+               "requestId": "r-1", "outcome": "healed", "elapsedMs": 2_500, "sentence": "s"}),
+        json!({"seq": 1, "atMs": INJECTED_MS + 4_000, "type": "episode", "sidecarId": "producer-2",
+               "requestId": "r-2", "outcome": "refused", "elapsedMs": 10, "sentence": "s"}),
         fault(INJECTED_MS + 23_000, "reverted"),
         json!({"seq": 1, "atMs": INJECTED_MS + 29_000, "type": "condition",
                "subject": "broker-2", "condition": "STABLE"}),
@@ -128,6 +132,11 @@ fn the_record_holds_the_run_its_window_metrics_faults_and_conditions() {
     assert!(record
         .alert_window
         .is_some_and(|row| row.note.contains("UnderReplicatedPartitions")));
+    assert_eq!(
+        record.healings,
+        [("platform healed producer-1 in 2.5 s".to_owned(), 3.0)],
+        "only a healed episode is marked"
+    );
 }
 
 #[test]
@@ -142,6 +151,7 @@ fn the_svg_shows_the_fault_band_the_detection_marker_and_the_stopwatch() {
     texts.extend(detection_marker(stopwatch).map(|(label, _)| label));
     texts.extend(recovery_marker(stopwatch).map(|(label, _)| label));
     texts.extend(stopwatch_lines(stopwatch));
+    texts.extend(record.healings.iter().map(|(label, _)| label.clone()));
     assert_eq!(texts[2], "detected after 1.5 s");
     assert_eq!(texts[4], "Detected after 1.5 s");
     svg_shows(&svg, (WIDTH, HEIGHT), BAND_HEX, &texts).unwrap_or_else(|e| panic!("{e}"));
