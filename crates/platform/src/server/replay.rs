@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::handler::Handler;
 use axum::http::{Method, StatusCode, Uri};
@@ -21,6 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::body::JsonBody;
 use super::guard::{self, Access, MAX_BODY_BYTES};
 use super::reports::{self, Format};
+use super::ws::send_json;
 use super::{errors, refuse, scenarios, ui};
 use crate::replay::{Moment, Played, Player};
 use crate::report::{ReportError, RunRecord};
@@ -219,12 +220,12 @@ async fn upgrade(
 async fn stream(mut socket: WebSocket, player: Arc<Player>) {
     let mut following = player.follow();
     let tape = player.tape();
-    let mut sent = send(&mut socket, &player.status()).await;
+    let mut sent = send_json(&mut socket, &player.status()).await;
     for entry in &tape.entries[..following.played] {
         if !sent {
             return;
         }
-        sent = send(&mut socket, entry.event.as_ref()).await;
+        sent = send_json(&mut socket, entry.event.as_ref()).await;
     }
     while sent {
         sent = tokio::select! {
@@ -234,31 +235,17 @@ async fn stream(mut socket: WebSocket, player: Arc<Player>) {
             },
             played = following.receiver.recv() => match played {
                 Ok(Played::Event(index)) => match tape.entries.get(index) {
-                    Some(entry) => send(&mut socket, entry.event.as_ref()).await,
+                    Some(entry) => send_json(&mut socket, entry.event.as_ref()).await,
                     None => true,
                 },
                 Ok(Played::Status(status)) => {
                     let moved = status.generation != following.generation;
-                    send(&mut socket, &status).await && !moved
+                    send_json(&mut socket, &status).await && !moved
                 }
-                Err(RecvError::Lagged(missed)) => send(&mut socket, &Lagged { missed }).await,
+                Err(RecvError::Lagged(missed)) => send_json(&mut socket, &Lagged { missed }).await,
                 Err(RecvError::Closed) => return,
             },
         };
     }
     let _ = socket.send(Message::Close(None)).await;
-}
-
-/// Sends one JSON text message; false once the viewer is gone.
-async fn send(socket: &mut WebSocket, message: &impl Serialize) -> bool {
-    match serde_json::to_string(message) {
-        Ok(text) => socket
-            .send(Message::Text(Utf8Bytes::from(text)))
-            .await
-            .is_ok(),
-        Err(error) => {
-            tracing::warn!(%error, "replayed event not serialisable");
-            true
-        }
-    }
 }

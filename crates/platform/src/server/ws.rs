@@ -28,30 +28,34 @@ pub async fn upgrade(
 async fn stream_events(mut socket: WebSocket, app: AppState) {
     let mut events = app.bus.subscribe();
     loop {
-        let serialised = tokio::select! {
+        let sent = tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => continue,
             },
             event = events.recv() => match event {
-                Ok(event) => serde_json::to_string(&*event),
-                Err(RecvError::Lagged(missed)) => serde_json::to_string(&Lagged { missed }),
+                Ok(event) => send_json(&mut socket, &*event).await,
+                Err(RecvError::Lagged(missed)) => send_json(&mut socket, &Lagged { missed }).await,
                 Err(RecvError::Closed) => return,
             },
         };
-        let text = match serialised {
-            Ok(text) => text,
-            Err(error) => {
-                tracing::warn!(%error, "event not serialisable");
-                continue;
-            }
-        };
-        if socket
+        if !sent {
+            return;
+        }
+    }
+}
+
+/// Sends one JSON text message (the live stream's and a replay's); false once the viewer is
+/// gone. A message that cannot be serialised is logged and skipped.
+pub(super) async fn send_json(socket: &mut WebSocket, message: &impl serde::Serialize) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => socket
             .send(Message::Text(Utf8Bytes::from(text)))
             .await
-            .is_err()
-        {
-            return;
+            .is_ok(),
+        Err(error) => {
+            tracing::warn!(%error, "event not serialisable");
+            true
         }
     }
 }
